@@ -1,0 +1,70 @@
+// Splits row ranges across the context's executor (the host's parallel-for or the built-in pool).
+//
+// Each task gets one contiguous range of rows and computes each of its rows alone, in one order, so the
+// results never depend on how many threads ran: the split only decides who computes a row, not how.
+#ifndef MONOQUANT_CAPI_PARALLEL_H
+#define MONOQUANT_CAPI_PARALLEL_H
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "capi/context.h"
+#include "capi/error.h"
+#include "common/fp_env.h"
+#include "monoquant/monoquant.h"
+
+namespace mq::capi {
+
+// Below this much work per task (in bytes touched) a split costs more in wake-ups than it saves.
+constexpr size_t kMinBytesPerTask = 64 * 1024;
+
+struct RowSplit {
+  size_t tasks;
+  size_t rows_per_task;  // a multiple of the row tile, except that the last task may get fewer rows
+};
+
+// How to cut `rows` rows (of `bytes_per_row` work each, starting at multiples of `row_tile`) for a
+// context running `threads` tasks at once.
+RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t threads);
+
+// Runs fn(row_begin, row_end) over `rows` rows on the context's executor. Returns MQ_OK or
+// MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
+template <class Fn>
+mq_status parallel_rows(const mq_context& context, size_t rows, size_t row_tile,
+                        size_t bytes_per_row, Fn&& fn) {
+  const RowSplit split = split_rows(rows, row_tile, bytes_per_row, context.threads);
+  if (split.tasks <= 1) {
+    fn(size_t{0}, rows);
+    return MQ_OK;
+  }
+  struct Job {
+    Fn* fn;
+    size_t rows;
+    size_t rows_per_task;
+    std::atomic<uint64_t> done{0};
+  } job{&fn, rows, split.rows_per_task};
+  const mq_task_fn task = [](void* opaque, uint64_t index) {
+    auto* j = static_cast<Job*>(opaque);
+    const kernels::DefaultFpEnvScope fp_env;  // the host's worker threads may run any FP mode
+    const size_t begin = static_cast<size_t>(index) * j->rows_per_task;
+    const size_t end = begin + j->rows_per_task < j->rows ? begin + j->rows_per_task : j->rows;
+    if (begin < end) (*j->fn)(begin, end);
+    j->done.fetch_add(1, std::memory_order_relaxed);
+  };
+  if (context.parallel_for_fn != nullptr) {
+    const int32_t rc = context.parallel_for_fn(context.executor_user, split.tasks, task, &job);
+    if (rc != 0) return fail(MQ_ERR_CALLBACK_FAILED, "the host executor returned %d", rc);
+    if (job.done.load() != split.tasks) {
+      return fail(MQ_ERR_CALLBACK_FAILED, "the host executor ran %llu of %zu tasks",
+                  static_cast<unsigned long long>(job.done.load()), split.tasks);
+    }
+    return MQ_OK;
+  }
+  context.pool->parallel_for(split.tasks, task, &job);
+  return MQ_OK;
+}
+
+}  // namespace mq::capi
+
+#endif

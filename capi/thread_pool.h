@@ -1,0 +1,54 @@
+// The built-in thread pool, used when the host gives no executor. The calling thread takes part in every
+// job, so a pool of T threads starts T - 1 workers.
+#ifndef MONOQUANT_CAPI_THREAD_POOL_H
+#define MONOQUANT_CAPI_THREAD_POOL_H
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "monoquant/monoquant.h"
+
+namespace mq::capi {
+
+class ThreadPool {
+ public:
+  // Starts threads - 1 workers; throws std::system_error / std::bad_alloc if it cannot.
+  explicit ThreadPool(uint32_t threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  uint32_t threads() const { return static_cast<uint32_t>(workers_.size()) + 1; }
+
+  // Runs task(context, i) for every i in [0, count) and returns when all are done. A second caller that
+  // arrives while a job runs (a context shared between host threads) runs its job on its own thread
+  // instead of waiting: the results are the same, since they never depend on the thread count.
+  void parallel_for(uint64_t count, mq_task_fn task, void* context);
+
+ private:
+  void worker_loop();
+  void run_tasks();
+
+  std::vector<std::thread> workers_;
+  std::mutex submit_mutex_;  // one job at a time
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<uint64_t> generation_{0};
+  bool stopping_ = false;
+
+  // The current job; written under mutex_ before generation_ is bumped.
+  mq_task_fn task_ = nullptr;
+  void* context_ = nullptr;
+  uint64_t count_ = 0;
+  std::atomic<uint64_t> next_{0};
+  std::atomic<uint32_t> busy_workers_{0};
+};
+
+}  // namespace mq::capi
+
+#endif

@@ -1,0 +1,28 @@
+# Installation: header, shared and static libraries, a CMake package (find_package(monoquant)) and a
+# pkg-config file (pkg-config --libs monoquant).
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY include/monoquant DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS monoquant monoquant_static EXPORT monoquantTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The static library's link interface names these two; install them as interface targets so the
+# exported set is complete (the consumer's config finds cpuinfo and Threads itself).
+install(TARGETS monoquant_cpu_detection EXPORT monoquantTargets)
+install(EXPORT monoquantTargets NAMESPACE monoquant::
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/monoquant)
+
+configure_package_config_file(cmake/monoquantConfig.cmake.in
+  "${CMAKE_CURRENT_BINARY_DIR}/monoquantConfig.cmake"
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/monoquant)
+write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/monoquantConfigVersion.cmake"
+  COMPATIBILITY SameMajorVersion)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/monoquantConfig.cmake"
+              "${CMAKE_CURRENT_BINARY_DIR}/monoquantConfigVersion.cmake"
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/monoquant)
+
+configure_file(cmake/monoquant.pc.in "${CMAKE_CURRENT_BINARY_DIR}/monoquant.pc" @ONLY)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/monoquant.pc"
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
