@@ -1,6 +1,6 @@
-// The wrapper around the body of every exported function: it names the entry point for error messages,
-// runs the body in the default FP environment, and turns any C++ exception into a status, because
-// nothing may cross the C boundary as an exception.
+// The wrapper around the body of every exported function: it names the entry point for error
+// messages, runs the body in the default FP environment, and turns any C++ exception into a status,
+// because nothing may cross the C boundary as an exception.
 #ifndef MONOQUANT_CAPI_API_CALL_H
 #define MONOQUANT_CAPI_API_CALL_H
 

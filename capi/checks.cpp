@@ -48,7 +48,8 @@ mq_status check_len(uint64_t len, uint64_t needed, const char* name) {
 
 mq_status check_scheme(mq_scheme scheme) {
   if (scheme != MQ_SCHEME_SYMMETRIC && scheme != MQ_SCHEME_ASYMMETRIC) {
-    return fail(MQ_ERR_INVALID_ARGUMENT, "scheme %lld is not MQ_SCHEME_SYMMETRIC or MQ_SCHEME_ASYMMETRIC",
+    return fail(MQ_ERR_INVALID_ARGUMENT,
+                "scheme %lld is not MQ_SCHEME_SYMMETRIC or MQ_SCHEME_ASYMMETRIC",
                 static_cast<long long>(scheme));
   }
   return MQ_OK;
@@ -57,7 +58,8 @@ mq_status check_scheme(mq_scheme scheme) {
 mq_status check_zero_points(mq_scheme scheme, const void* zero_points, uint64_t zero_points_len,
                             uint64_t needed) {
   if (scheme == MQ_SCHEME_ASYMMETRIC) {
-    MQ_RETURN_IF_ERROR(check_not_null(zero_points, "zero_points (required by the asymmetric scheme)"));
+    MQ_RETURN_IF_ERROR(
+        check_not_null(zero_points, "zero_points (required by the asymmetric scheme)"));
     return check_len(zero_points_len, needed, "zero_points");
   }
   if (zero_points != nullptr || zero_points_len != 0) {

@@ -11,16 +11,16 @@
 
 namespace mq::capi {
 
-// The element counts of a rows x cols matrix quantized with group size `group`, all known to fit the
-// address space (every buffer of the matrix, even as float, has fewer than PTRDIFF_MAX bytes).
+// The element counts of a rows x cols matrix quantized with group size `group`, all known to fit
+// the address space (every buffer of the matrix, even as float, has fewer than PTRDIFF_MAX bytes).
 struct MatrixShape {
   size_t rows;
   size_t cols;
   size_t group;
-  size_t elements;      // rows * cols
-  size_t groups;        // per row
-  size_t int4_bytes;    // rows * ceil(cols / 2)
-  size_t group_count;   // rows * groups: scales, zero points
+  size_t elements;     // rows * cols
+  size_t groups;       // per row
+  size_t int4_bytes;   // rows * ceil(cols / 2)
+  size_t group_count;  // rows * groups: scales, zero points
 };
 
 // Checks rows, cols >= 1, group >= 1 and that rows * cols floats fit the address space.
@@ -33,20 +33,21 @@ mq_status check_len(uint64_t len, uint64_t needed, const char* name);
 
 mq_status check_scheme(mq_scheme scheme);
 
-// The zero-point buffer's presence must match the scheme: required (and long enough) for asymmetric,
-// NULL with length 0 for symmetric.
+// The zero-point buffer's presence must match the scheme: required (and long enough) for
+// asymmetric, NULL with length 0 for symmetric.
 mq_status check_zero_points(mq_scheme scheme, const void* zero_points, uint64_t zero_points_len,
                             uint64_t needed);
 
-// Scales must be finite and >= 0 (a negative or non-finite scale would dequantize to nonsense), zero
-// points at most 15. Names the first bad entry by row and group.
+// Scales must be finite and >= 0 (a negative or non-finite scale would dequantize to nonsense),
+// zero points at most 15. Names the first bad entry by row and group.
 mq_status check_scales(const float* scales, size_t rows, size_t groups);
 mq_status check_zero_point_values(const uint8_t* zero_points, size_t rows, size_t groups);
 
 // Per-row INT8 codes must lie in [-127, 127]; -128 is outside the format (its negation overflows).
 mq_status check_int8_codes(const int8_t* codes, size_t elements, size_t cols);
 
-// Zero-fills an output after a data error, so that a partial result is never mistaken for a valid one.
+// Zero-fills an output after a data error, so that a partial result is never mistaken for a valid
+// one.
 void zero_fill(void* buffer, size_t bytes);
 
 inline kernels::Scheme to_kernel(mq_scheme s) { return static_cast<kernels::Scheme>(s); }

@@ -17,9 +17,9 @@ namespace {
 
 constexpr uint32_t kMaxThreads = 1024;
 
-// MONOQUANT_ISA, read once per process. An unknown or unrunnable value is remembered as a failure that
-// every call on the default context (and every context created with MQ_ISA_AUTO) reports, rather than
-// silently ignored: a debugging override that does nothing is worse than an error.
+// MONOQUANT_ISA, read once per process. An unknown or unrunnable value is remembered as a failure
+// that every call on the default context (and every context created with MQ_ISA_AUTO) reports,
+// rather than silently ignored: a debugging override that does nothing is worse than an error.
 struct EnvIsa {
   kernels::Isa isa = kernels::Isa::scalar;
   bool ok = true;
@@ -36,10 +36,11 @@ EnvIsa read_env_isa() {
   kernels::Isa isa{};
   if (!kernels::isa_from_name(value, &isa)) {
     result.ok = false;
-    std::snprintf(result.message, sizeof(result.message),
-                  "MONOQUANT_ISA='%.64s' is not an ISA name (scalar, avx2, avx512, avx512vnni, neon, "
-                  "neon-dotprod, neon-i8mm, auto)",
-                  value);
+    std::snprintf(
+        result.message, sizeof(result.message),
+        "MONOQUANT_ISA='%.64s' is not an ISA name (scalar, avx2, avx512, avx512vnni, neon, "
+        "neon-dotprod, neon-i8mm, auto)",
+        value);
   } else if (!kernels::isa_runnable(isa)) {
     result.ok = false;
     std::snprintf(result.message, sizeof(result.message),
@@ -118,8 +119,8 @@ void log_message(const mq_context& context, mq_log_level level, const char* mess
 }  // namespace mq::capi
 
 using mq::capi::api_call;
-using mq::capi::fail;
 using mq::capi::default_options;
+using mq::capi::fail;
 using mq::capi::kMaxThreads;
 
 extern "C" {
@@ -130,7 +131,8 @@ mq_status mq_context_create(const mq_context_options* options, mq_context** cont
     mq_context_options o = default_options();
     if (options != nullptr) MQ_RETURN_IF_ERROR(mq::capi::read_options(*options, &o));
     if (o.log_level < MQ_LOG_DEBUG || o.log_level > MQ_LOG_ERROR) {
-      return fail(MQ_ERR_INVALID_ARGUMENT, "log_level %d is not a mq_log_level", static_cast<int>(o.log_level));
+      return fail(MQ_ERR_INVALID_ARGUMENT, "log_level %d is not a mq_log_level",
+                  static_cast<int>(o.log_level));
     }
     if ((o.alloc_fn == nullptr) != (o.free_fn == nullptr)) {
       return fail(MQ_ERR_INVALID_ARGUMENT, "alloc_fn and free_fn must be given together");

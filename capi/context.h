@@ -24,8 +24,8 @@ struct mq_context {
 
 namespace mq::capi {
 
-// The context an entry point runs under: `context` itself, or the process default for NULL. Fails with
-// MQ_ERR_UNSUPPORTED when NULL is given and MONOQUANT_ISA names an ISA that cannot run here.
+// The context an entry point runs under: `context` itself, or the process default for NULL. Fails
+// with MQ_ERR_UNSUPPORTED when NULL is given and MONOQUANT_ISA names an ISA that cannot run here.
 mq_status resolve_context(const mq_context* context, const mq_context** resolved);
 
 // The process-wide ISA cap: MONOQUANT_ISA when set (read once), else the best this CPU runs.

@@ -7,8 +7,8 @@
 namespace mq::capi {
 namespace {
 
-// Plain arrays keep the thread-locals trivially destructible: nothing runs at thread exit, which matters
-// for host threads that never return to the library.
+// Plain arrays keep the thread-locals trivially destructible: nothing runs at thread exit, which
+// matters for host threads that never return to the library.
 constexpr size_t kMessageCapacity = 1024;
 thread_local char t_message[kMessageCapacity] = "";
 thread_local const char* t_entry_point = "monoquant";
@@ -20,7 +20,8 @@ mq_status fail(mq_status status, const char* format, ...) {
   if (prefix > 0 && static_cast<size_t>(prefix) < kMessageCapacity) {
     va_list args;
     va_start(args, format);
-    std::vsnprintf(t_message + prefix, kMessageCapacity - static_cast<size_t>(prefix), format, args);
+    std::vsnprintf(t_message + prefix, kMessageCapacity - static_cast<size_t>(prefix), format,
+                   args);
     va_end(args);
   }
   return status;

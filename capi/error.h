@@ -24,9 +24,9 @@ const char* status_name(mq_status status);
 }  // namespace mq::capi
 
 // Returns from the enclosing function when `expr` (an mq_status) is not MQ_OK.
-#define MQ_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    const mq_status mq_status_ = (expr);  \
+#define MQ_RETURN_IF_ERROR(expr)                \
+  do {                                          \
+    const mq_status mq_status_ = (expr);        \
     if (mq_status_ != MQ_OK) return mq_status_; \
   } while (0)
 

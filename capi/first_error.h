@@ -1,5 +1,5 @@
-// The first data error that any task of a parallel call found, in row-major order, so that the message
-// names the same element whatever the thread count.
+// The first data error that any task of a parallel call found, in row-major order, so that the
+// message names the same element whatever the thread count.
 #ifndef MONOQUANT_CAPI_FIRST_ERROR_H
 #define MONOQUANT_CAPI_FIRST_ERROR_H
 

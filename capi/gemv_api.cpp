@@ -17,7 +17,8 @@ namespace k = mq::kernels;
 
 namespace {
 
-// Activation workspaces up to this size live on the caller's stack: a small GEMV then allocates nothing.
+// Activation workspaces up to this size live on the caller's stack: a small GEMV then allocates
+// nothing.
 constexpr size_t kStackWorkspaceBytes = 4096;
 
 bool overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
@@ -85,9 +86,8 @@ mq_status run_gemm(mq_context* context, const mq_packed_weights* packed, mq_comp
   } else {
     const size_t act_bytes = kernel.act_bytes(s, b);
     alignas(k::kGemvBufferAlignment) unsigned char stack_workspace[kStackWorkspaceBytes];
-    mq::capi::ScopedBuffer heap_workspace(c->allocator,
-                                          act_bytes > kStackWorkspaceBytes ? act_bytes : 0,
-                                          k::kGemvBufferAlignment);
+    mq::capi::ScopedBuffer heap_workspace(
+        c->allocator, act_bytes > kStackWorkspaceBytes ? act_bytes : 0, k::kGemvBufferAlignment);
     void* act = act_bytes > kStackWorkspaceBytes ? heap_workspace.get() : stack_workspace;
     if (act == nullptr) {
       return fail(MQ_ERR_OUT_OF_MEMORY, "cannot allocate %zu bytes of activation workspace",

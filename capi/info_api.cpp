@@ -93,8 +93,8 @@ mq_status mq_isa_list(mq_isa* isas, uint32_t capacity, uint32_t* count) {
   });
 }
 
-mq_status mq_context_kernel_name(const mq_context* context, mq_kernel_family family,
-                                 uint64_t cols, uint64_t group_size, const char** name) {
+mq_status mq_context_kernel_name(const mq_context* context, mq_kernel_family family, uint64_t cols,
+                                 uint64_t group_size, const char** name) {
   return api_call("mq_context_kernel_name", [&]() -> mq_status {
     MQ_RETURN_IF_ERROR(check_not_null(name, "name"));
     const mq_context* c = nullptr;

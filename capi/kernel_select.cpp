@@ -35,12 +35,18 @@ const kernels::GemvKernel& select_gemv(const mq_context& c, const kernels::GemvS
 mq_status kernel_name(const mq_context& c, mq_kernel_family family, const MatrixShape& shape,
                       const char** name) {
   switch (family) {
-    case MQ_KERNEL_GROUP_REDUCE: *name = select_reduce(c, shape.cols, shape.group).name; return MQ_OK;
+    case MQ_KERNEL_GROUP_REDUCE:
+      *name = select_reduce(c, shape.cols, shape.group).name;
+      return MQ_OK;
     case MQ_KERNEL_QUANTIZE_INT4:
-    case MQ_KERNEL_QUANTIZE_INT8: *name = select_quantize(c, shape.cols, shape.group).name; return MQ_OK;
+    case MQ_KERNEL_QUANTIZE_INT8:
+      *name = select_quantize(c, shape.cols, shape.group).name;
+      return MQ_OK;
     case MQ_KERNEL_PACK:
     case MQ_KERNEL_UNPACK: *name = select_pack(c, shape.cols).name; return MQ_OK;
-    case MQ_KERNEL_DEQUANTIZE: *name = select_dequantize(c, shape.cols, shape.group).name; return MQ_OK;
+    case MQ_KERNEL_DEQUANTIZE:
+      *name = select_dequantize(c, shape.cols, shape.group).name;
+      return MQ_OK;
     case MQ_KERNEL_GEMV: {
       const kernels::GemvShape g{1, shape.cols, shape.group, kernels::Format::int4,
                                  kernels::Scheme::symmetric};

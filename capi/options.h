@@ -1,8 +1,10 @@
-// Versioned option structs: every public struct begins with `uint32_t struct_size`, so a caller built
-// against an older header passes a smaller struct and one built against a newer header a larger one.
+// Versioned option structs: every public struct begins with `uint32_t struct_size`, so a caller
+// built against an older header passes a smaller struct and one built against a newer header a
+// larger one.
 //
-// Rule for future versions (docs/abi.md): new fields are only ever appended at offsets at or beyond the
-// previous sizeof, never placed in tail padding, so a smaller struct_size never covers a field partly.
+// Rule for future versions (docs/abi.md): new fields are only ever appended at offsets at or beyond
+// the previous sizeof, never placed in tail padding, so a smaller struct_size never covers a field
+// partly.
 #ifndef MONOQUANT_CAPI_OPTIONS_H
 #define MONOQUANT_CAPI_OPTIONS_H
 
@@ -19,8 +21,9 @@ namespace mq::capi {
 // scanning its "unknown fields" would read far past the caller's struct.
 constexpr size_t kMaxStructSize = 4096;
 
-// Copies the part of a caller's input struct that its struct_size covers over `out`, which holds the
-// defaults. A larger struct is accepted when the fields this version does not know are all zero.
+// Copies the part of a caller's input struct that its struct_size covers over `out`, which holds
+// the defaults. A larger struct is accepted when the fields this version does not know are all
+// zero.
 template <class T>
 mq_status read_options(const T& in, T* out) {
   const uint32_t size = in.struct_size;
@@ -36,10 +39,11 @@ mq_status read_options(const T& in, T* out) {
     const auto* bytes = reinterpret_cast<const unsigned char*>(&in);
     for (size_t i = sizeof(T); i < size; ++i) {
       if (bytes[i] != 0) {
-        return fail(MQ_ERR_UNSUPPORTED,
-                    "struct_size %u is larger than this library's %zu and sets fields it does not know "
-                    "(byte %zu is nonzero)",
-                    size, sizeof(T), i);
+        return fail(
+            MQ_ERR_UNSUPPORTED,
+            "struct_size %u is larger than this library's %zu and sets fields it does not know "
+            "(byte %zu is nonzero)",
+            size, sizeof(T), i);
       }
     }
   }

@@ -15,7 +15,6 @@ using mq::capi::fail;
 using mq::capi::MatrixShape;
 namespace k = mq::kernels;
 
-
 extern "C" {
 
 mq_status mq_int4_buffer_sizes(uint64_t rows, uint64_t cols, uint64_t group_size,
@@ -60,8 +59,9 @@ mq_status mq_pack_int4(mq_context* context, const int8_t* values, uint64_t value
       mq::capi::zero_fill(packed, s.int4_bytes);
       if (run != MQ_OK) return run;
       const size_t i = error.index();
-      return fail(MQ_ERR_VALUE_OUT_OF_RANGE, "value at row %zu, column %zu is %d; %s codes lie in %s",
-                  i / s.cols, i % s.cols, static_cast<int>(values[i]),
+      return fail(MQ_ERR_VALUE_OUT_OF_RANGE,
+                  "value at row %zu, column %zu is %d; %s codes lie in %s", i / s.cols, i % s.cols,
+                  static_cast<int>(values[i]),
                   scheme == MQ_SCHEME_ASYMMETRIC ? "asymmetric" : "symmetric",
                   scheme == MQ_SCHEME_ASYMMETRIC ? "[0, 15]" : "[-8, 7]");
     }

@@ -28,8 +28,8 @@ struct Canonical {
   const uint8_t* zero_points;
 };
 
-// Makes the handle: selects the GEMV variant for the context and shape, allocates, packs. Nothing is
-// left allocated on failure.
+// Makes the handle: selects the GEMV variant for the context and shape, allocates, packs. Nothing
+// is left allocated on failure.
 mq_status make_packed(const mq_context& c, const k::GemvShape& shape, const Canonical& in,
                       mq_packed_weights** out) {
   const k::GemvKernel& kernel = mq::capi::select_gemv(c, shape);
@@ -57,7 +57,8 @@ mq_status read_pack_options(const mq_pack_options* options, mq_pack_options* o) 
   if (o->format == 0) o->format = MQ_FORMAT_INT4;
   if (o->group_size == 0) o->group_size = 128;
   if (o->format != MQ_FORMAT_INT4 && o->format != MQ_FORMAT_INT8_ROWS) {
-    return fail(MQ_ERR_INVALID_ARGUMENT, "format %d is not a mq_format", static_cast<int>(o->format));
+    return fail(MQ_ERR_INVALID_ARGUMENT, "format %d is not a mq_format",
+                static_cast<int>(o->format));
   }
   if (o->reserved0 != 0) return fail(MQ_ERR_INVALID_ARGUMENT, "reserved0 must be 0");
   MQ_RETURN_IF_ERROR(mq::capi::check_scheme(o->scheme));
@@ -75,8 +76,8 @@ k::GemvShape gemv_shape(const MatrixShape& s, k::Format format, mq_scheme scheme
 
 extern "C" {
 
-mq_status mq_packed_create_from_int4(mq_context* context, const uint8_t* codes,
-                                     uint64_t codes_len, const float* scales, uint64_t scales_len,
+mq_status mq_packed_create_from_int4(mq_context* context, const uint8_t* codes, uint64_t codes_len,
+                                     const float* scales, uint64_t scales_len,
                                      const uint8_t* zero_points, uint64_t zero_points_len,
                                      uint64_t rows, uint64_t cols, uint64_t group_size,
                                      mq_scheme scheme, mq_packed_weights** packed) {
@@ -123,9 +124,9 @@ mq_status mq_packed_create_from_int8_rows(mq_context* context, const int8_t* cod
   });
 }
 
-mq_status mq_packed_create_from_f32(mq_context* context, const float* weights,
-                                    uint64_t weights_len, uint64_t rows, uint64_t cols,
-                                    const mq_pack_options* options, mq_packed_weights** packed) {
+mq_status mq_packed_create_from_f32(mq_context* context, const float* weights, uint64_t weights_len,
+                                    uint64_t rows, uint64_t cols, const mq_pack_options* options,
+                                    mq_packed_weights** packed) {
   return api_call("mq_packed_create_from_f32", [&]() -> mq_status {
     const mq_context* c = nullptr;
     MQ_RETURN_IF_ERROR(mq::capi::resolve_context(context, &c));
@@ -158,8 +159,7 @@ mq_status mq_packed_create_from_f32(mq_context* context, const float* weights,
       MQ_RETURN_IF_ERROR(mq::capi::quantize_int8_rows_checked(
           *c, s, weights, static_cast<int8_t*>(codes.get()), scale_data));
     }
-    return make_packed(*c,
-                       gemv_shape(s, int4 ? k::Format::int4 : k::Format::int8_rows, o.scheme),
+    return make_packed(*c, gemv_shape(s, int4 ? k::Format::int4 : k::Format::int8_rows, o.scheme),
                        {codes.get(), scale_data, zp_data}, packed);
   });
 }

@@ -1,7 +1,8 @@
 // Splits row ranges across the context's executor (the host's parallel-for or the built-in pool).
 //
-// Each task gets one contiguous range of rows and computes each of its rows alone, in one order, so the
-// results never depend on how many threads ran: the split only decides who computes a row, not how.
+// Each task gets one contiguous range of rows and computes each of its rows alone, in one order, so
+// the results never depend on how many threads ran: the split only decides who computes a row, not
+// how.
 #ifndef MONOQUANT_CAPI_PARALLEL_H
 #define MONOQUANT_CAPI_PARALLEL_H
 

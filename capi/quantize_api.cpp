@@ -23,12 +23,14 @@ mq_status non_finite_error(const float* weights, const MatrixShape& s, size_t in
               index / s.cols, index % s.cols, static_cast<double>(weights[index]));
 }
 
-mq_status quantize_error(const float* weights, const MatrixShape& s, const mq::capi::FirstError& e) {
+mq_status quantize_error(const float* weights, const MatrixShape& s,
+                         const mq::capi::FirstError& e) {
   if (e.kind() == static_cast<int>(k::QuantizeResult::range_overflow)) {
-    return fail(MQ_ERR_VALUE_OUT_OF_RANGE,
-                "the group of row %zu starting at column %zu has max - min beyond the float32 range; "
-                "the asymmetric scheme cannot represent it (use the symmetric scheme)",
-                e.index() / s.cols, e.index() % s.cols);
+    return fail(
+        MQ_ERR_VALUE_OUT_OF_RANGE,
+        "the group of row %zu starting at column %zu has max - min beyond the float32 range; "
+        "the asymmetric scheme cannot represent it (use the symmetric scheme)",
+        e.index() / s.cols, e.index() % s.cols);
   }
   return non_finite_error(weights, s, e.index());
 }
@@ -43,13 +45,13 @@ mq_status quantize_int4_checked(const mq_context& c, const MatrixShape& s, const
   const k::QuantizeKernel& kernel = select_quantize(c, s.cols, s.group);
   const size_t row_bytes = k::int4_row_bytes(s.cols);
   FirstError error;
-  const mq_status run = parallel_rows(
-      c, s.rows, 1, s.cols * sizeof(float), [&](size_t begin, size_t end) {
+  const mq_status run =
+      parallel_rows(c, s.rows, 1, s.cols * sizeof(float), [&](size_t begin, size_t end) {
         size_t bad = 0;
-        const k::QuantizeResult r = kernel.int4(
-            weights + begin * s.cols, end - begin, s.cols, s.group, to_kernel(scheme),
-            codes + begin * row_bytes, scales + begin * s.groups,
-            zero_points != nullptr ? zero_points + begin * s.groups : nullptr, &bad);
+        const k::QuantizeResult r =
+            kernel.int4(weights + begin * s.cols, end - begin, s.cols, s.group, to_kernel(scheme),
+                        codes + begin * row_bytes, scales + begin * s.groups,
+                        zero_points != nullptr ? zero_points + begin * s.groups : nullptr, &bad);
         if (r != k::QuantizeResult::ok) error.record(begin * s.cols + bad, static_cast<int>(r));
       });
   if (run != MQ_OK || error.failed()) {
@@ -65,12 +67,11 @@ mq_status quantize_int8_rows_checked(const mq_context& c, const MatrixShape& s,
                                      const float* weights, int8_t* codes, float* scales) {
   const k::QuantizeKernel& kernel = select_quantize(c, s.cols, s.group);
   FirstError error;
-  const mq_status run = parallel_rows(
-      c, s.rows, 1, s.cols * sizeof(float), [&](size_t begin, size_t end) {
+  const mq_status run =
+      parallel_rows(c, s.rows, 1, s.cols * sizeof(float), [&](size_t begin, size_t end) {
         size_t bad = 0;
-        const k::QuantizeResult r =
-            kernel.int8_rows(weights + begin * s.cols, end - begin, s.cols,
-                             codes + begin * s.cols, scales + begin, &bad);
+        const k::QuantizeResult r = kernel.int8_rows(weights + begin * s.cols, end - begin, s.cols,
+                                                     codes + begin * s.cols, scales + begin, &bad);
         if (r != k::QuantizeResult::ok) error.record(begin * s.cols + bad, static_cast<int>(r));
       });
   if (run != MQ_OK || error.failed()) {
@@ -114,7 +115,8 @@ mq_status mq_group_reduce(mq_context* context, const float* weights, uint64_t we
           }
         });
     if (run != MQ_OK || error.failed()) {
-      for (float* out : {mins, maxs, absmaxs}) mq::capi::zero_fill(out, s.group_count * sizeof(float));
+      for (float* out : {mins, maxs, absmaxs})
+        mq::capi::zero_fill(out, s.group_count * sizeof(float));
       return run != MQ_OK ? run : non_finite_error(weights, s, error.index());
     }
     return MQ_OK;

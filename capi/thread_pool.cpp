@@ -5,8 +5,9 @@
 namespace mq::capi {
 namespace {
 
-// Spinning this many rounds before sleeping lets back-to-back GEMVs reach idle workers without a futex
-// wake-up (tens of microseconds), which would otherwise be a large share of a cache-resident GEMV.
+// Spinning this many rounds before sleeping lets back-to-back GEMVs reach idle workers without a
+// futex wake-up (tens of microseconds), which would otherwise be a large share of a cache-resident
+// GEMV.
 constexpr int kSpinRounds = 2000;  // about a millisecond of yields
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The built-in thread pool, used when the host gives no executor. The calling thread takes part in every
-// job, so a pool of T threads starts T - 1 workers.
+// The built-in thread pool, used when the host gives no executor. The calling thread takes part in
+// every job, so a pool of T threads starts T - 1 workers.
 #ifndef MONOQUANT_CAPI_THREAD_POOL_H
 #define MONOQUANT_CAPI_THREAD_POOL_H
 
@@ -24,9 +24,10 @@ class ThreadPool {
 
   uint32_t threads() const { return static_cast<uint32_t>(workers_.size()) + 1; }
 
-  // Runs task(context, i) for every i in [0, count) and returns when all are done. A second caller that
-  // arrives while a job runs (a context shared between host threads) runs its job on its own thread
-  // instead of waiting: the results are the same, since they never depend on the thread count.
+  // Runs task(context, i) for every i in [0, count) and returns when all are done. A second caller
+  // that arrives while a job runs (a context shared between host threads) runs its job on its own
+  // thread instead of waiting: the results are the same, since they never depend on the thread
+  // count.
   void parallel_for(uint64_t count, mq_task_fn task, void* context);
 
  private:

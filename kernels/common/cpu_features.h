@@ -13,8 +13,8 @@ struct CpuFeatures {
   bool neon_i8mm = false;
 };
 
-// Detected on first call (thread-safe), from cpuinfo on x86-64 (which checks XCR0 for the OS) and from
-// getauxval(AT_HWCAP/AT_HWCAP2) on aarch64 Linux. A detection failure reports no features.
+// Detected on first call (thread-safe), from cpuinfo on x86-64 (which checks XCR0 for the OS) and
+// from getauxval(AT_HWCAP/AT_HWCAP2) on aarch64 Linux. A detection failure reports no features.
 const CpuFeatures& cpu_features();
 
 }  // namespace mq::kernels

@@ -9,8 +9,9 @@
 namespace mq::kernels {
 
 #if defined(__x86_64__) || defined(_M_X64)
-// MXCSR: bits 0-5 are sticky exception flags (left to the caller), 7-12 the exception masks, 13-14 the
-// rounding mode, 6 DAZ and 15 FTZ. The default control state is all masked, round to nearest, no DAZ/FTZ.
+// MXCSR: bits 0-5 are sticky exception flags (left to the caller), 7-12 the exception masks, 13-14
+// the rounding mode, 6 DAZ and 15 FTZ. The default control state is all masked, round to nearest,
+// no DAZ/FTZ.
 namespace {
 constexpr uint32_t kFlagBits = 0x3F;
 constexpr uint32_t kDefaultControl = 0x1F80;
@@ -30,8 +31,8 @@ DefaultFpEnvScope::~DefaultFpEnvScope() {
 }
 
 #elif defined(__aarch64__)
-// FPCR: bits 22-23 rounding mode (0 = nearest), 24 FZ, 25 DN, 19 FZ16, 8-12 and 15 trap enables. The
-// default is all zero.
+// FPCR: bits 22-23 rounding mode (0 = nearest), 24 FZ, 25 DN, 19 FZ16, 8-12 and 15 trap enables.
+// The default is all zero.
 DefaultFpEnvScope::DefaultFpEnvScope() {
   uint64_t fpcr = 0;
   __asm__ __volatile__("mrs %0, fpcr" : "=r"(fpcr));

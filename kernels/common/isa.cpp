@@ -14,9 +14,9 @@ struct IsaInfo {
 };
 
 constexpr IsaInfo kIsas[] = {
-    {Isa::scalar, "scalar", 0},         {Isa::avx2, "avx2", 1},
-    {Isa::avx512, "avx512", 1},         {Isa::avx512vnni, "avx512vnni", 1},
-    {Isa::neon, "neon", 2},             {Isa::neon_dotprod, "neon-dotprod", 2},
+    {Isa::scalar, "scalar", 0},       {Isa::avx2, "avx2", 1},
+    {Isa::avx512, "avx512", 1},       {Isa::avx512vnni, "avx512vnni", 1},
+    {Isa::neon, "neon", 2},           {Isa::neon_dotprod, "neon-dotprod", 2},
     {Isa::neon_i8mm, "neon-i8mm", 2},
 };
 
@@ -80,7 +80,8 @@ bool isa_runnable(Isa isa) { return built(isa) && cpu_has(isa); }
 Isa best_runnable_isa() {
   Isa best = Isa::scalar;
   for (const IsaInfo& i : kIsas) {
-    if (isa_runnable(i.isa)) best = i.isa;  // kIsas is in chain order, so the last runnable is the best
+    if (isa_runnable(i.isa))
+      best = i.isa;  // kIsas is in chain order, so the last runnable is the best
   }
   return best;
 }

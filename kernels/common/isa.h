@@ -1,4 +1,5 @@
-// The instruction-set levels that kernel variants are written for, and what each needs from the CPU.
+// The instruction-set levels that kernel variants are written for, and what each needs from the
+// CPU.
 #ifndef MONOQUANT_KERNELS_COMMON_ISA_H
 #define MONOQUANT_KERNELS_COMMON_ISA_H
 
@@ -6,8 +7,8 @@
 
 namespace mq::kernels {
 
-// Values equal the public mq_isa values so that capi can convert by cast. On each architecture the levels
-// form a chain: a variant of a lower level runs wherever a higher one does.
+// Values equal the public mq_isa values so that capi can convert by cast. On each architecture the
+// levels form a chain: a variant of a lower level runs wherever a higher one does.
 enum class Isa : uint32_t {
   scalar = 1,
   avx2 = 2,
@@ -27,8 +28,8 @@ const char* isa_name(Isa isa);
 // Parses a name of isa_name (exact, lowercase); false for anything else.
 bool isa_from_name(const char* name, Isa* isa);
 
-// Whether `variant` may run under a cap of `cap`: scalar always; otherwise the same architecture's chain,
-// at or below the cap. Does not look at the CPU.
+// Whether `variant` may run under a cap of `cap`: scalar always; otherwise the same architecture's
+// chain, at or below the cap. Does not look at the CPU.
 bool isa_within_cap(Isa variant, Isa cap);
 
 // Whether this build has kernels for `isa` and this CPU (with its OS) can run them.

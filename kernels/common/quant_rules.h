@@ -1,9 +1,10 @@
 // The per-group quantization rules of docs/formats.md, as plain float32 scalar code.
 //
-// Every variant, scalar or SIMD, computes a group's scale, inverse and zero point with these functions
-// (the per-group part is scalar everywhere), and only the per-element part `round(w * inv)` in SIMD, which
-// IEEE float32 makes exact in every ISA. That is why codes, scales and zero points are bit-identical
-// across ISAs. Internal linkage (`static`) for the reason given in formats.h.
+// Every variant, scalar or SIMD, computes a group's scale, inverse and zero point with these
+// functions (the per-group part is scalar everywhere), and only the per-element part `round(w *
+// inv)` in SIMD, which IEEE float32 makes exact in every ISA. That is why codes, scales and zero
+// points are bit-identical across ISAs. Internal linkage (`static`) for the reason given in
+// formats.h.
 #ifndef MONOQUANT_KERNELS_COMMON_QUANT_RULES_H
 #define MONOQUANT_KERNELS_COMMON_QUANT_RULES_H
 
@@ -45,8 +46,8 @@ static inline bool asymmetric_params(float mn, float mx, GroupParams* out) {
   return true;
 }
 
-// One code: clamp(round(w * inv) + zp, lo, hi), round to nearest with ties to even (the kernels run in
-// the default FP environment, see fp_env.h).
+// One code: clamp(round(w * inv) + zp, lo, hi), round to nearest with ties to even (the kernels run
+// in the default FP environment, see fp_env.h).
 static inline int32_t quantize_value(float w, const GroupParams& p, float lo, float hi) {
   float q = std::nearbyint(w * p.inv) + p.zp;
   q = q < lo ? lo : (q > hi ? hi : q);

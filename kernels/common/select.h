@@ -8,8 +8,8 @@
 
 namespace mq::kernels {
 
-// A family's kernel list: every variant this build has, lowest ISA level first, the scalar reference at
-// index 0. Dispatch, tests and benchmarks all read the same list.
+// A family's kernel list: every variant this build has, lowest ISA level first, the scalar
+// reference at index 0. Dispatch, tests and benchmarks all read the same list.
 template <class Kernel>
 struct KernelList {
   const Kernel* const* items;
@@ -17,8 +17,8 @@ struct KernelList {
   const Kernel& operator[](size_t i) const { return *items[i]; }
 };
 
-// The best variant at or below `cap` that this CPU runs and that accepts the shape (`accepts` is called
-// with the variant). Falls back to the scalar reference, which accepts every shape.
+// The best variant at or below `cap` that this CPU runs and that accepts the shape (`accepts` is
+// called with the variant). Falls back to the scalar reference, which accepts every shape.
 template <class Kernel, class Accepts>
 const Kernel& select_kernel(KernelList<Kernel> list, Isa cap, Accepts accepts) {
   for (size_t i = list.count; i-- > 1;) {

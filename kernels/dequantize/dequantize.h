@@ -15,8 +15,8 @@ struct DequantizeKernel {
   Isa isa;
   const char* name;
   bool (*supports)(size_t cols, size_t group);
-  // out[r][c] = q * scale (symmetric) or (q - zp) * scale (asymmetric), computed in float32 as written.
-  // Scales are finite and >= 0 and zero points <= 15 (the caller checked).
+  // out[r][c] = q * scale (symmetric) or (q - zp) * scale (asymmetric), computed in float32 as
+  // written. Scales are finite and >= 0 and zero points <= 15 (the caller checked).
   void (*int4)(const uint8_t* codes, const float* scales, const uint8_t* zero_points, size_t rows,
                size_t cols, size_t group, Scheme scheme, float* out);
   // out[r][c] = q * scales[r].

@@ -1,5 +1,6 @@
-// The dequantize family's kernel list: the one place that dispatch, tests and benchmarks read. A variant is
-// listed when its file kernels/dequantize/<isa>.cpp exists; the build defines MQ_HAVE_DEQUANTIZE_<ISA> for it.
+// The dequantize family's kernel list: the one place that dispatch, tests and benchmarks read. A
+// variant is listed when its file kernels/dequantize/<isa>.cpp exists; the build defines
+// MQ_HAVE_DEQUANTIZE_<ISA> for it.
 #include "dequantize/dequantize.h"
 
 namespace mq::kernels {

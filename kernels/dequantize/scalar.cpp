@@ -1,6 +1,6 @@
 // Scalar reference of the dequantize family: value = (q - zp) * scale in float32 (zp = 0 when
-// symmetric). q - zp is an exact small integer, so every variant that converts it and multiplies once
-// produces the same bits.
+// symmetric). q - zp is an exact small integer, so every variant that converts it and multiplies
+// once produces the same bits.
 #include "common/formats.h"
 #include "dequantize/dequantize.h"
 

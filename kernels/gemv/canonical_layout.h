@@ -1,5 +1,6 @@
-// The scalar variant's packed layout: the canonical buffers back to back, codes first, then the scales
-// (at a 4-byte aligned offset), then the zero points. Internal linkage (see common/formats.h).
+// The scalar variant's packed layout: the canonical buffers back to back, codes first, then the
+// scales (at a 4-byte aligned offset), then the zero points. Internal linkage (see
+// common/formats.h).
 #ifndef MONOQUANT_KERNELS_GEMV_CANONICAL_LAYOUT_H
 #define MONOQUANT_KERNELS_GEMV_CANONICAL_LAYOUT_H
 

@@ -1,8 +1,9 @@
-// Kernel family "gemv": the prepacked weight layout, and GEMV / small-batch GEMM on it in both compute
-// modes (F32: dequantize in registers; INT8: quantize the activations and use integer dot products).
+// Kernel family "gemv": the prepacked weight layout, and GEMV / small-batch GEMM on it in both
+// compute modes (F32: dequantize in registers; INT8: quantize the activations and use integer dot
+// products).
 //
-// Each variant owns its layout: it packs from the canonical format, exports back to it losslessly, and
-// its GEMM kernels read only that layout. The layout is opaque to everybody else.
+// Each variant owns its layout: it packs from the canonical format, exports back to it losslessly,
+// and its GEMM kernels read only that layout. The layout is opaque to everybody else.
 #ifndef MONOQUANT_KERNELS_GEMV_GEMV_H
 #define MONOQUANT_KERNELS_GEMV_GEMV_H
 
@@ -34,8 +35,9 @@ struct GemvKernel {
   size_t row_tile;
 
   size_t (*packed_bytes)(const GemvShape& shape);
-  // Canonical -> layout. codes: uint8 nibbles [rows][int4_row_bytes(cols)] for int4, int8 [rows][cols]
-  // for int8_rows; scales [rows][groups]; zero_points [rows][groups] for asymmetric, else null.
+  // Canonical -> layout. codes: uint8 nibbles [rows][int4_row_bytes(cols)] for int4, int8
+  // [rows][cols] for int8_rows; scales [rows][groups]; zero_points [rows][groups] for asymmetric,
+  // else null.
   void (*pack)(const GemvShape& shape, const void* codes, const float* scales,
                const uint8_t* zero_points, void* packed);
   // Layout -> canonical, bit-identical to what pack was given.
@@ -47,8 +49,9 @@ struct GemvKernel {
   void (*gemm_f32)(const GemvShape& shape, const void* packed, const float* x, size_t batch,
                    const float* bias, float* y, size_t row_begin, size_t row_end);
 
-  // INT8 mode: quantize_act turns x [batch][cols] into the variant's activation workspace (act_bytes
-  // long) once per call; gemm_int8 then reads it from every thread. x is finite (the caller checked).
+  // INT8 mode: quantize_act turns x [batch][cols] into the variant's activation workspace
+  // (act_bytes long) once per call; gemm_int8 then reads it from every thread. x is finite (the
+  // caller checked).
   size_t (*act_bytes)(const GemvShape& shape, size_t batch);
   void (*quantize_act)(const GemvShape& shape, const float* x, size_t batch, void* act);
   void (*gemm_int8)(const GemvShape& shape, const void* packed, const void* act, size_t batch,

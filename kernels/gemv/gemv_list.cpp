@@ -1,5 +1,6 @@
-// The gemv family's kernel list: the one place that dispatch, tests and benchmarks read. A variant is
-// listed when its file kernels/gemv/<isa>.cpp exists; the build defines MQ_HAVE_GEMV_<ISA> for it.
+// The gemv family's kernel list: the one place that dispatch, tests and benchmarks read. A variant
+// is listed when its file kernels/gemv/<isa>.cpp exists; the build defines MQ_HAVE_GEMV_<ISA> for
+// it.
 #include "gemv/gemv.h"
 
 namespace mq::kernels {

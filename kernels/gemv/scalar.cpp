@@ -4,8 +4,8 @@
 //   F32:  y[n] = bias[n] + sum_g scale[n][g] * sum_{c in g} (q[n][c] - zp[n][g]) * x[c]
 //   INT8: x is cut into blocks of kActBlock columns that restart at every group; each block b gets
 //         sx[b] = absmax / 127 and qx = clamp(round(x * (1 / sx[b])), -127, 127), then
-//         y[n] = bias[n] + sum_g scale[n][g] * sum_b sx[b] * sum_{c in b} (q[n][c] - zp[n][g]) * qx[c]
-//         with the inner sums in exact int32.
+//         y[n] = bias[n] + sum_g scale[n][g] * sum_b sx[b] * sum_{c in b} (q[n][c] - zp[n][g]) *
+//         qx[c] with the inner sums in exact int32.
 #include <cmath>
 #include <cstring>
 
@@ -64,8 +64,8 @@ RowView row_view(const CanonicalLayout& l, const void* packed, size_t n) {
   RowView v{};
   v.codes = base + n * l.code_row_bytes;
   v.scales = reinterpret_cast<const float*>(base + l.scales_offset) + n * l.groups;
-  v.zero_points = l.total_bytes > l.zero_points_offset ? base + l.zero_points_offset + n * l.groups
-                                                       : nullptr;
+  v.zero_points =
+      l.total_bytes > l.zero_points_offset ? base + l.zero_points_offset + n * l.groups : nullptr;
   return v;
 }
 
@@ -95,8 +95,8 @@ void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t bat
 // Activation workspace: per batch entry, int8 codes [cols] then float block scales
 // [groups * act_blocks_per_group(group)] at a 4-byte aligned offset.
 struct ActLayout {
-  size_t blocks;        // per batch entry
-  size_t codes_bytes;   // per batch entry, rounded up to 4
+  size_t blocks;       // per batch entry
+  size_t codes_bytes;  // per batch entry, rounded up to 4
   size_t entry_bytes;
 };
 
@@ -123,7 +123,8 @@ void quantize_act(const GemvShape& s, const float* x, size_t batch, void* act) {
       const size_t group_end = (g + 1) * s.group < s.cols ? (g + 1) * s.group : s.cols;
       for (size_t j = 0; j < bpg; ++j) {
         const size_t begin = g * s.group + j * kActBlock;
-        const size_t end = begin + kActBlock < group_end ? begin + kActBlock : group_end;  // empty past a short group
+        const size_t end = begin + kActBlock < group_end ? begin + kActBlock
+                                                         : group_end;  // empty past a short group
         float absmax = 0.0F;
         for (size_t c = begin; c < end; ++c) absmax = std::fmax(absmax, std::fabs(xb[c]));
         const GroupParams p = symmetric_params(absmax, 127.0F);
@@ -168,8 +169,8 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
 
 }  // namespace
 
-extern const GemvKernel gemv_scalar = {Isa::scalar, "scalar",  supports_all, 1,
-                                       packed_bytes, pack,     unpack,       gemm_f32,
+extern const GemvKernel gemv_scalar = {Isa::scalar,  "scalar",     supports_all, 1,
+                                       packed_bytes, pack,         unpack,       gemm_f32,
                                        act_bytes,    quantize_act, gemm_int8};
 
 }  // namespace mq::kernels

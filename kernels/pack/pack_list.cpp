@@ -1,5 +1,6 @@
-// The pack family's kernel list: the one place that dispatch, tests and benchmarks read. A variant is
-// listed when its file kernels/pack/<isa>.cpp exists; the build defines MQ_HAVE_PACK_<ISA> for it.
+// The pack family's kernel list: the one place that dispatch, tests and benchmarks read. A variant
+// is listed when its file kernels/pack/<isa>.cpp exists; the build defines MQ_HAVE_PACK_<ISA> for
+// it.
 #include "pack/pack.h"
 
 namespace mq::kernels {

@@ -1,5 +1,6 @@
-// The quantize family's kernel list: the one place that dispatch, tests and benchmarks read. A variant is
-// listed when its file kernels/quantize/<isa>.cpp exists; the build defines MQ_HAVE_QUANTIZE_<ISA> for it.
+// The quantize family's kernel list: the one place that dispatch, tests and benchmarks read. A
+// variant is listed when its file kernels/quantize/<isa>.cpp exists; the build defines
+// MQ_HAVE_QUANTIZE_<ISA> for it.
 #include "quantize/quantize.h"
 
 namespace mq::kernels {

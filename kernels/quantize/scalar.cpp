@@ -1,5 +1,5 @@
-// Scalar reference of the quantize family, written to read like docs/formats.md: for each group, find
-// min and max (rejecting non-finite weights), derive the scale / inverse / zero point with
+// Scalar reference of the quantize family, written to read like docs/formats.md: for each group,
+// find min and max (rejecting non-finite weights), derive the scale / inverse / zero point with
 // quant_rules.h, then code every weight as clamp(round(w * inv) + zp, lo, hi).
 #include <cmath>
 
@@ -65,7 +65,8 @@ QuantizeResult int4(const float* w, size_t rows, size_t cols, size_t group, Sche
       for (size_t c = begin; c < end; ++c) {
         const auto nibble = static_cast<uint8_t>(quantize_value(row[c], p, code_lo, code_hi) & 0xF);
         uint8_t& byte = out[c / 2];
-        // An even column starts its byte afresh, which also leaves the padding nibble of an odd row 0.
+        // An even column starts its byte afresh, which also leaves the padding nibble of an odd row
+        // 0.
         byte = (c % 2 == 0) ? nibble : static_cast<uint8_t>((byte & 0x0F) | (nibble << 4));
       }
     }

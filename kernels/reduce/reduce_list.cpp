@@ -1,5 +1,6 @@
-// The reduce family's kernel list: the one place that dispatch, tests and benchmarks read. A variant is
-// listed when its file kernels/reduce/<isa>.cpp exists; the build defines MQ_HAVE_REDUCE_<ISA> for it.
+// The reduce family's kernel list: the one place that dispatch, tests and benchmarks read. A
+// variant is listed when its file kernels/reduce/<isa>.cpp exists; the build defines
+// MQ_HAVE_REDUCE_<ISA> for it.
 #include "reduce/reduce.h"
 
 namespace mq::kernels {

@@ -29,8 +29,8 @@ bool group_minmax(const float* w, size_t rows, size_t cols, size_t group, float*
         mn = v < mn ? v : mn;
         mx = v > mx ? v : mx;
       }
-      // "+ 0.0F" turns a -0 result into +0, so that every variant reports zero the same way whatever
-      // order it met -0 and +0 in.
+      // "+ 0.0F" turns a -0 result into +0, so that every variant reports zero the same way
+      // whatever order it met -0 and +0 in.
       const size_t o = r * groups + g;
       if (mins != nullptr) mins[o] = mn + 0.0F;
       if (maxs != nullptr) maxs[o] = mx + 0.0F;
