@@ -427,4 +427,7 @@ MQ_API mq_status mq_gemm(mq_context* context, const mq_packed_weights* packed, m
 } /* extern "C" */
 #endif
 
+/* The scheduler's part of the API (layer plans, runs, reports, calibration observers). */
+#include "monoquant/monoquant_scheduler.h"
+
 #endif /* MONOQUANT_MONOQUANT_H */
