@@ -1,0 +1,63 @@
+// The row and group logic shared by the x86 variants of the dequantize family
+// (kernels/dequantize/avx2.cpp, avx512.cpp).
+//
+// INT4: a row's codes are unpacked, kStagedCols at a time, into a stack buffer of one signed code
+// per byte (sign-extended when symmetric); then every group's part of that window becomes floats
+// as (float)(q - zp) * scale: an exact small integer, converted, one multiply, exactly as the
+// scalar reference computes it. Any group size works the same way: a group may start at an odd
+// column, or straddle two windows.
+//
+// A variant supplies `Ops` with static functions:
+//   void unpack(const uint8_t* packed, size_t n, bool symmetric, int8_t* codes);
+//       // n codes from (n + 1) / 2 caller bytes; may write codes up to kStagedCols + kStagedSlack
+//   void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out);
+//       // out[i] = (float)(codes[i] - zp) * scale, codes from the caller or the staging buffer
+// Internal linkage only, see kernels/pack/x86_nibbles.h.
+#ifndef MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
+#define MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/formats.h"
+
+namespace mq::kernels::x86 {
+
+constexpr size_t kStagedCols = 1024;  // even, a multiple of every variant's unpack step
+constexpr size_t kStagedSlack = 128;
+
+template <class Ops>
+static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
+                                 const uint8_t* zero_points, size_t rows, size_t cols, size_t group,
+                                 Scheme scheme, float* out) {
+  const size_t groups = groups_per_row(cols, group);
+  const size_t row_bytes = int4_row_bytes(cols);
+  const bool asym = scheme == Scheme::asymmetric;
+  alignas(64) int8_t staged[kStagedCols + kStagedSlack];
+  for (size_t r = 0; r < rows; ++r) {
+    const uint8_t* row = codes + r * row_bytes;
+    float* row_out = out + r * cols;
+    for (size_t from = 0; from < cols; from += kStagedCols) {
+      const size_t to = cols - from < kStagedCols ? cols : from + kStagedCols;
+      Ops::unpack(row + from / 2, to - from, !asym, staged);
+      for (size_t g = from / group; g * group < to; ++g) {
+        const size_t begin = g * group > from ? g * group : from;
+        const size_t end = to - g * group > group ? g * group + group : to;
+        const size_t o = r * groups + g;
+        const int32_t zp = asym ? zero_points[o] : 0;
+        Ops::values(staged + (begin - from), end - begin, zp, scales[o], row_out + begin);
+      }
+    }
+  }
+}
+
+template <class Ops>
+static void dequantize_int8_rows(const int8_t* codes, const float* scales, size_t rows, size_t cols,
+                                 float* out) {
+  for (size_t r = 0; r < rows; ++r)
+    Ops::values(codes + r * cols, cols, 0, scales[r], out + r * cols);
+}
+
+}  // namespace mq::kernels::x86
+
+#endif

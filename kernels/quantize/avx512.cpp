@@ -1,0 +1,117 @@
+// AVX-512 (F/CD/BW/DQ/VL) variant of the quantize family; the row and group logic is
+// kernels/quantize/x86_quantize.h.
+//
+// Per element only round(w * inv) is vectorised, with the same float32 operations as
+// quantize_value: multiply (no FMA), round to nearest even (vrndscaleps with imm 0), add the zero
+// point, clamp, convert. The symmetric INT4 code is computed as clamp(round(w * inv) + 8, 0, 15) ^
+// 8, which is clamp(round(w * inv), -8, 7) & 0xF for every input. Partial vectors are masked loads
+// and masked narrowing stores (vpmovdb).
+
+// GCC 12 reports -Wmaybe-uninitialized inside its own AVX-512 intrinsics (the _mm512_undefined_*
+// operand of _mm512_min_ps and others; GCC bug 105593, fixed in GCC 13). The state must be set
+// before <immintrin.h> is first included, since the warning points into that header.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <immintrin.h>
+
+#include <xsimd/xsimd.hpp>
+
+#include "common/formats.h"
+#include "common/quant_rules.h"
+#include "pack/x86_nibbles.h"
+#include "quantize/quantize.h"
+#include "quantize/x86_quantize.h"
+#include "reduce/x86_minmax.h"
+
+namespace mq::kernels {
+namespace {
+
+using B = x86::Avx512Floats;
+
+bool supports_all(size_t /*cols*/, size_t /*group*/) { return true; }
+
+// clamp(round(v * inv) + offset, lo, hi) as 32-bit integers.
+__m512i code_of(B v, B inv, B offset, B lo, B hi) {
+  const B q = xsimd::nearbyint(v * inv) + offset;
+  return _mm512_cvttps_epi32(xsimd::min(xsimd::max(q, lo), hi));
+}
+
+// Four vectors of 32-bit integers in -128..127 -> 64 bytes in order: the packs work per 128-bit
+// lane, leaving lane l = [a_l, b_l, c_l, d_l]; the dword permute restores the order.
+__m512i narrow64(__m512i a, __m512i b, __m512i c, __m512i d) {
+  const __m512i bytes = _mm512_packs_epi16(_mm512_packs_epi32(a, b), _mm512_packs_epi32(c, d));
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  return _mm512_permutexvar_epi32(order, bytes);
+}
+
+// n codes of w at dst, one per byte, XORed with `flip`.
+void codes_simd(const float* w, size_t n, B inv, B offset, B lo, B hi, int flip, void* dst) {
+  auto* out = static_cast<uint8_t*>(dst);
+  const __m512i flip64 = _mm512_set1_epi8(static_cast<char>(flip));
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i bytes = narrow64(code_of(B::load_unaligned(w + i), inv, offset, lo, hi),
+                                   code_of(B::load_unaligned(w + i + 16), inv, offset, lo, hi),
+                                   code_of(B::load_unaligned(w + i + 32), inv, offset, lo, hi),
+                                   code_of(B::load_unaligned(w + i + 48), inv, offset, lo, hi));
+    _mm512_storeu_si512(out + i, _mm512_xor_si512(bytes, flip64));
+  }
+  const __m512i flip32 = _mm512_set1_epi32(flip);
+  for (; i < n; i += 16) {
+    const __mmask16 lanes = x86::avx512_lanes(n - i);
+    const __m512i c = code_of(_mm512_maskz_loadu_ps(lanes, w + i), inv, offset, lo, hi);
+    _mm512_mask_cvtepi32_storeu_epi8(out + i, lanes, _mm512_xor_si512(c, flip32));
+  }
+}
+
+struct Ops {
+  static bool minmax(const float* w, size_t n, float* mn, float* mx) {
+    return x86::avx512_minmax(w, n, mn, mx);
+  }
+
+  static void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes) {
+    codes_simd(w, n, B(p.inv), B(asym ? p.zp : 8.0F), B(0.0F), B(15.0F), asym ? 0 : 8, codes);
+  }
+
+  static void pack(const uint8_t* codes, size_t n, uint8_t* packed) {
+    size_t i = 0;
+    for (; i + 128 <= n; i += 128) {
+      _mm512_storeu_si512(packed + i / 2, x86::avx512_pack128(_mm512_loadu_si512(codes + i),
+                                                              _mm512_loadu_si512(codes + i + 64)));
+    }
+    if (i < n) {
+      // Masked-off codes load as 0, which also makes the padding nibble of an odd n zero.
+      const size_t rest = n - i;
+      const __m512i lo = _mm512_maskz_loadu_epi8(x86::avx512_mask64(rest), codes + i);
+      const __m512i hi =
+          rest > 64 ? _mm512_maskz_loadu_epi8(x86::avx512_mask64(rest - 64), codes + i + 64)
+                    : _mm512_setzero_si512();
+      _mm512_mask_storeu_epi8(packed + i / 2, x86::avx512_mask64((rest + 1) / 2),
+                              x86::avx512_pack128(lo, hi));
+    }
+  }
+
+  static void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes) {
+    codes_simd(w, n, B(p.inv), B(0.0F), B(-127.0F), B(127.0F), 0, codes);
+  }
+};
+
+QuantizeResult int4(const float* w, size_t rows, size_t cols, size_t group, Scheme scheme,
+                    uint8_t* codes, float* scales, uint8_t* zero_points, size_t* bad_index) {
+  return x86::quantize_int4_rows<Ops>(w, rows, cols, group, scheme, codes, scales, zero_points,
+                                      bad_index);
+}
+
+QuantizeResult int8_rows(const float* w, size_t rows, size_t cols, int8_t* codes, float* scales,
+                         size_t* bad_index) {
+  return x86::quantize_int8_rows<Ops>(w, rows, cols, codes, scales, bad_index);
+}
+
+}  // namespace
+
+extern const QuantizeKernel quantize_avx512 = {Isa::avx512, "avx512", supports_all, int4,
+                                               int8_rows};
+
+}  // namespace mq::kernels
