@@ -1,10 +1,9 @@
 // AVX2 variant of the quantize family; the row and group logic is kernels/quantize/x86_quantize.h.
 //
-// Per element only round(w * inv) is vectorised, with the same float32 operations as
-// quantize_value: multiply (no FMA), round to nearest even (vroundps), add the zero point, clamp,
-// convert. The symmetric INT4 code is computed as clamp(round(w * inv) + 8, 0, 15) ^ 8, which is
-// clamp(round(w * inv), -8, 7) & 0xF for every input. Runs of 8 or more end with an overlapping
-// recomputation of their last 8 elements (same values); shorter runs use quantize_value itself.
+// Per element: w * inv (one float32 multiply, no FMA, as quantize_value), rounded to nearest even
+// (vroundps), converted, narrowed with signed saturation, zero point and clamp on bytes (why that
+// is exact: x86_quantize.h). Runs of 8 or more end with an overlapping recomputation of their last
+// 8 codes (same values); shorter runs use quantize_value itself.
 #include <immintrin.h>
 
 #include <cstring>
@@ -24,47 +23,62 @@ using B = x86::Avx2Floats;
 
 bool supports_all(size_t /*cols*/, size_t /*group*/) { return true; }
 
-// clamp(round(w * inv) + offset, lo, hi) as 32-bit integers.
-__m256i code_step(const float* w, B inv, B offset, B lo, B hi) {
-  const B q = xsimd::nearbyint(B::load_unaligned(w) * inv) + offset;
-  return _mm256_cvttps_epi32(xsimd::min(xsimd::max(q, lo), hi));
+// round(w[0..8) * inv) as 32-bit integers, rounded to nearest even.
+__m256i rounded(const float* w, B inv) {
+  const B x = B::load_unaligned(w) * inv;
+  return _mm256_cvttps_epi32(_mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
-// Four vectors of 32-bit integers in -128..127 -> 32 bytes in order.
+// Four vectors of 32-bit integers -> 32 bytes in order, with signed saturation.
 __m256i narrow32(__m256i a, __m256i b, __m256i c, __m256i d) {
   const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(a, b), _mm256_packs_epi32(c, d));
   return _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
 }
 
-// One vector of 32-bit integers in -128..127 -> 8 bytes in order (low half).
+// One vector of 32-bit integers -> 8 bytes in order (low half), with signed saturation.
 __m128i narrow8(__m256i a) {
   const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
   return _mm_packs_epi16(words, words);
 }
 
-void store8(void* dst, __m128i v) { _mm_storel_epi64(static_cast<__m128i*>(dst), v); }
-
-// n >= 8 codes of w at dst, one per byte, XORed with `flip`.
-void codes_simd(const float* w, size_t n, B inv, B offset, B lo, B hi, __m256i flip, void* dst) {
+// n >= 8 codes clamp(round(w * inv) + add, lo, hi) at dst, one per byte (see x86_quantize.h).
+void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int hi, void* dst) {
   auto* out = static_cast<uint8_t*>(dst);
+  const B inv(inv_scale);
+  const __m256i add32 = _mm256_set1_epi8(static_cast<char>(add));
+  const __m256i lo32 = _mm256_set1_epi8(static_cast<char>(lo));
+  const __m256i hi32 = _mm256_set1_epi8(static_cast<char>(hi));
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    const __m256i bytes = narrow32(
-        code_step(w + i, inv, offset, lo, hi), code_step(w + i + 8, inv, offset, lo, hi),
-        code_step(w + i + 16, inv, offset, lo, hi), code_step(w + i + 24, inv, offset, lo, hi));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_xor_si256(bytes, flip));
+    const __m256i q = narrow32(rounded(w + i, inv), rounded(w + i + 8, inv),
+                               rounded(w + i + 16, inv), rounded(w + i + 24, inv));
+    const __m256i c = _mm256_min_epi8(_mm256_max_epi8(_mm256_adds_epi8(q, add32), lo32), hi32);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), c);
   }
-  const __m128i flip8 = _mm256_castsi256_si128(flip);
-  for (; i + 8 <= n; i += 8) {
-    store8(out + i, _mm_xor_si128(narrow8(code_step(w + i, inv, offset, lo, hi)), flip8));
-  }
-  if (i < n) {
-    const size_t j = n - 8;
-    store8(out + j, _mm_xor_si128(narrow8(code_step(w + j, inv, offset, lo, hi)), flip8));
-  }
+  const __m128i add8 = _mm256_castsi256_si128(add32);
+  const __m128i lo8 = _mm256_castsi256_si128(lo32);
+  const __m128i hi8 = _mm256_castsi256_si128(hi32);
+  const auto step = [&](size_t at) {
+    const __m128i q = narrow8(rounded(w + at, inv));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + at),
+                     _mm_min_epi8(_mm_max_epi8(_mm_adds_epi8(q, add8), lo8), hi8));
+  };
+  for (; i + 8 <= n; i += 8) step(i);
+  if (i < n) step(n - 8);  // overlaps codes already written, with the same values
 }
 
 struct Ops {
+  static constexpr size_t kLanes = 8;
+
+  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs) {
+    __m256 mn;
+    __m256 mx;
+    if (!x86::avx2_minmax_tile(w, group, count, &mn, &mx)) return false;
+    _mm256_storeu_ps(mins, mn);
+    _mm256_storeu_ps(maxs, mx);
+    return true;
+  }
+
   static bool minmax(const float* w, size_t n, float* mn, float* mx) {
     return x86::avx2_minmax(w, n, mn, mx);
   }
@@ -78,8 +92,11 @@ struct Ops {
       }
       return;
     }
-    codes_simd(w, n, B(p.inv), B(asym ? p.zp : 8.0F), B(0.0F), B(15.0F),
-               _mm256_set1_epi8(asym ? 0 : 8), codes);
+    if (asym) {
+      codes_simd(w, n, p.inv, static_cast<int>(p.zp), 0, 15, codes);
+    } else {
+      codes_simd(w, n, p.inv, 0, -8, 7, codes);
+    }
   }
 
   static void pack(const uint8_t* codes, size_t n, uint8_t* packed) {
@@ -106,7 +123,7 @@ struct Ops {
       }
       return;
     }
-    codes_simd(w, n, B(p.inv), B(0.0F), B(-127.0F), B(127.0F), _mm256_setzero_si256(), codes);
+    codes_simd(w, n, p.inv, 0, -127, 127, codes);
   }
 };
 

@@ -32,47 +32,67 @@ using B = x86::Avx512Floats;
 
 bool supports_all(size_t /*cols*/, size_t /*group*/) { return true; }
 
-// clamp(round(v * inv) + offset, lo, hi) as 32-bit integers.
-__m512i code_of(B v, B inv, B offset, B lo, B hi) {
-  const B q = xsimd::nearbyint(v * inv) + offset;
-  return _mm512_cvttps_epi32(xsimd::min(xsimd::max(q, lo), hi));
+// round(v * inv) as 32-bit integers, rounded to nearest even.
+__m512i rounded(B v, B inv) {
+  return _mm512_cvt_roundps_epi32(v * inv, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
 
-// Four vectors of 32-bit integers in -128..127 -> 64 bytes in order: the packs work per 128-bit
-// lane, leaving lane l = [a_l, b_l, c_l, d_l]; the dword permute restores the order.
+// Four vectors of 32-bit integers -> 64 bytes in order, with signed saturation: the packs work per
+// 128-bit lane, leaving lane l = [a_l, b_l, c_l, d_l]; the dword permute restores the order.
 __m512i narrow64(__m512i a, __m512i b, __m512i c, __m512i d) {
   const __m512i bytes = _mm512_packs_epi16(_mm512_packs_epi32(a, b), _mm512_packs_epi32(c, d));
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   return _mm512_permutexvar_epi32(order, bytes);
 }
 
-// n codes of w at dst, one per byte, XORed with `flip`.
-void codes_simd(const float* w, size_t n, B inv, B offset, B lo, B hi, int flip, void* dst) {
+// n codes clamp(round(w * inv) + add, lo, hi) at dst, one per byte (see x86_quantize.h).
+void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int hi, void* dst) {
   auto* out = static_cast<uint8_t*>(dst);
-  const __m512i flip64 = _mm512_set1_epi8(static_cast<char>(flip));
+  const B inv(inv_scale);
+  const __m512i add64 = _mm512_set1_epi8(static_cast<char>(add));
+  const __m512i lo64 = _mm512_set1_epi8(static_cast<char>(lo));
+  const __m512i hi64 = _mm512_set1_epi8(static_cast<char>(hi));
   size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    const __m512i bytes = narrow64(code_of(B::load_unaligned(w + i), inv, offset, lo, hi),
-                                   code_of(B::load_unaligned(w + i + 16), inv, offset, lo, hi),
-                                   code_of(B::load_unaligned(w + i + 32), inv, offset, lo, hi),
-                                   code_of(B::load_unaligned(w + i + 48), inv, offset, lo, hi));
-    _mm512_storeu_si512(out + i, _mm512_xor_si512(bytes, flip64));
+    const __m512i q = narrow64(
+        rounded(B::load_unaligned(w + i), inv), rounded(B::load_unaligned(w + i + 16), inv),
+        rounded(B::load_unaligned(w + i + 32), inv), rounded(B::load_unaligned(w + i + 48), inv));
+    const __m512i c = _mm512_min_epi8(_mm512_max_epi8(_mm512_adds_epi8(q, add64), lo64), hi64);
+    _mm512_storeu_si512(out + i, c);
   }
-  const __m512i flip32 = _mm512_set1_epi32(flip);
+  const __m128i add16 = _mm_set1_epi8(static_cast<char>(add));
+  const __m128i lo16 = _mm_set1_epi8(static_cast<char>(lo));
+  const __m128i hi16 = _mm_set1_epi8(static_cast<char>(hi));
   for (; i < n; i += 16) {
     const __mmask16 lanes = x86::avx512_lanes(n - i);
-    const __m512i c = code_of(_mm512_maskz_loadu_ps(lanes, w + i), inv, offset, lo, hi);
-    _mm512_mask_cvtepi32_storeu_epi8(out + i, lanes, _mm512_xor_si512(c, flip32));
+    const __m128i q = _mm512_cvtsepi32_epi8(rounded(_mm512_maskz_loadu_ps(lanes, w + i), inv));
+    const __m128i c = _mm_min_epi8(_mm_max_epi8(_mm_adds_epi8(q, add16), lo16), hi16);
+    _mm_mask_storeu_epi8(out + i, lanes, c);
   }
 }
 
 struct Ops {
+  static constexpr size_t kLanes = 16;
+
+  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs) {
+    __m512 mn;
+    __m512 mx;
+    if (!x86::avx512_minmax_tile(w, group, count, &mn, &mx)) return false;
+    _mm512_storeu_ps(mins, mn);
+    _mm512_storeu_ps(maxs, mx);
+    return true;
+  }
+
   static bool minmax(const float* w, size_t n, float* mn, float* mx) {
     return x86::avx512_minmax(w, n, mn, mx);
   }
 
   static void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes) {
-    codes_simd(w, n, B(p.inv), B(asym ? p.zp : 8.0F), B(0.0F), B(15.0F), asym ? 0 : 8, codes);
+    if (asym) {
+      codes_simd(w, n, p.inv, static_cast<int>(p.zp), 0, 15, codes);
+    } else {
+      codes_simd(w, n, p.inv, 0, -8, 7, codes);
+    }
   }
 
   static void pack(const uint8_t* codes, size_t n, uint8_t* packed) {
@@ -94,7 +114,7 @@ struct Ops {
   }
 
   static void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes) {
-    codes_simd(w, n, B(p.inv), B(0.0F), B(-127.0F), B(127.0F), 0, codes);
+    codes_simd(w, n, p.inv, 0, -127, 127, codes);
   }
 };
 

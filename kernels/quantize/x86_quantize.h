@@ -9,19 +9,31 @@
 // path: a group may start at an odd column (odd group sizes), so that one byte holds nibbles of two
 // groups, and a group may straddle two stagings.
 //
-// A variant supplies `Ops` with static functions:
+// Codes are computed in integers: round(w * inv), rounded to nearest even by an explicit
+// instruction and converted to int32, is narrowed to bytes with signed saturation, then the zero
+// point (asymmetric) is added and the result clamped, on bytes. That is the reference's float
+// expression clamp(round(w * inv) + zp, lo, hi) exactly, because for every weight of the group its
+// parameters come from, |w * inv| is at most max_code times a few ulps over 1 (|w| <= absmax and
+// inv = 1 / (absmax / max_code); or |w| <= hi - lo and inv = 1 / ((hi - lo) / 15)): every
+// intermediate is a small exact integer, nothing saturates, and the zero point is added with
+// saturation all the same.
+//
+// A variant supplies `Ops` with
+//   static constexpr size_t kLanes;   // groups per tile, at most kTileSlack
 //   bool minmax(const float* w, size_t n, float* mn, float* mx);   // false on inf / NaN
+//   bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs);
+//       // count <= kLanes full groups (group a multiple of kLanes): their minima and maxima, a
+//       // whole vector stored at mins / maxs; false when one of them holds inf / NaN
 //   void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes);
-//       // n INT4 codes, one per byte, the nibble as stored (two's complement when symmetric)
+//       // n INT4 codes, one per byte, whose low nibble is the nibble as stored
 //   void pack(const uint8_t* codes, size_t n, uint8_t* packed);
-//       // n staged codes -> (n + 1) / 2 bytes; may read the staging buffer up to
-//       // kStagedCols + kStagedSlack; codes[n] is 0 when n is odd
+//       // n staged codes (low nibbles) -> (n + 1) / 2 bytes; may read the staging buffer up
+//       // to kStagedCols + kStagedSlack; codes[n] is 0 when n is odd
 //   void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes);
 // Internal linkage only, see kernels/pack/x86_nibbles.h.
 #ifndef MONOQUANT_KERNELS_QUANTIZE_X86_QUANTIZE_H
 #define MONOQUANT_KERNELS_QUANTIZE_X86_QUANTIZE_H
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -39,47 +51,94 @@ constexpr size_t kStagedSlack = 128;
 static inline float int4_code_lo(bool asym) { return asym ? 0.0F : -8.0F; }
 static inline float int4_code_hi(bool asym) { return asym ? 15.0F : 7.0F; }
 
+// Groups are handled in batches of up to kBatchGroups groups and kBatchCols columns: first the
+// min / max of every group of the batch (with the variant's tile reduction when the group size is a
+// multiple of its vector width), then the parameters, in order (independent of each other, so the
+// out-of-order core overlaps their divisions), then the codes, from L1. Errors keep the reference's
+// order: the first group that fails (non-finite, or else range overflow) ends the call.
+constexpr size_t kBatchGroups = 64;
+constexpr size_t kBatchCols = 2048;
+constexpr size_t kTileSlack = 16;  // a tile stores whole vectors of minima / maxima
+
 template <class Ops>
 static QuantizeResult quantize_int4_rows(const float* w, size_t rows, size_t cols, size_t group,
                                          Scheme scheme, uint8_t* codes, float* scales,
                                          uint8_t* zero_points, size_t* bad_index) {
   const size_t groups = groups_per_row(cols, group);
+  const size_t tiled = group % Ops::kLanes == 0 ? cols / group : 0;  // full groups
   const size_t row_bytes = int4_row_bytes(cols);
   const bool asym = scheme == Scheme::asymmetric;
   alignas(64) uint8_t staged[kStagedCols + kStagedSlack] = {};
+  alignas(64) float mins[kBatchGroups + kTileSlack];
+  alignas(64) float maxs[kBatchGroups + kTileSlack];
+  GroupParams params[kBatchGroups];
   for (size_t r = 0; r < rows; ++r) {
     const float* row = w + r * cols;
     uint8_t* out = codes + r * row_bytes;
     size_t staged_from = 0;  // the row's column held in staged[0]; even
-    for (size_t g = 0; g < groups; ++g) {
-      const size_t begin = g * group;
-      const size_t end = begin + group < cols ? begin + group : cols;
-      float mn = 0.0F;
-      float mx = 0.0F;
-      if (!Ops::minmax(row + begin, end - begin, &mn, &mx)) {
+    for (size_t first = 0; first < groups;) {
+      size_t last = first + 1;
+      size_t batch_cols = group;
+      while (last < groups && last - first < kBatchGroups && batch_cols + group <= kBatchCols) {
+        batch_cols += group;
+        ++last;
+      }
+      // Min / max of the batch; `failed` is its first group holding inf or NaN.
+      size_t g = first;
+      while (g < last && g < tiled) {
+        const size_t end = last < tiled ? last : tiled;
+        const size_t count = end - g < Ops::kLanes ? end - g : Ops::kLanes;
+        if (!Ops::tile(row + g * group, group, count, mins + (g - first), maxs + (g - first))) {
+          break;  // the group-by-group loop finds the group
+        }
+        g += count;
+      }
+      size_t failed = last;
+      for (; g < last; ++g) {
+        const size_t begin = g * group;
+        const size_t end = begin + group < cols ? begin + group : cols;
+        if (!Ops::minmax(row + begin, end - begin, mins + (g - first), maxs + (g - first))) {
+          failed = g;
+          break;
+        }
+      }
+      // Parameters, in order, up to the failing group.
+      for (g = first; g < failed; ++g) {
+        const float mn = mins[g - first];
+        const float mx = maxs[g - first];
+        GroupParams& p = params[g - first];
+        if (asym) {
+          if (!asymmetric_params(mn, mx, &p)) {
+            *bad_index = r * cols + g * group;
+            return QuantizeResult::range_overflow;
+          }
+          zero_points[r * groups + g] = static_cast<uint8_t>(p.zp);
+        } else {
+          p = symmetric_params(absmax_of(mn, mx), 7.0F);
+        }
+        scales[r * groups + g] = p.scale;
+      }
+      if (failed < last) {
+        const size_t begin = failed * group;
+        const size_t end = begin + group < cols ? begin + group : cols;
         *bad_index = r * cols + begin + first_non_finite(row + begin, end - begin);
         return QuantizeResult::non_finite;
       }
-      GroupParams p{};
-      if (asym) {
-        if (!asymmetric_params(mn, mx, &p)) {
-          *bad_index = r * cols + begin;
-          return QuantizeResult::range_overflow;
-        }
-        zero_points[r * groups + g] = static_cast<uint8_t>(p.zp);
-      } else {
-        p = symmetric_params(std::fmax(std::fabs(mn), std::fabs(mx)), 7.0F);
-      }
-      scales[r * groups + g] = p.scale;
-      for (size_t c = begin; c < end;) {
-        const size_t stop = end < staged_from + kStagedCols ? end : staged_from + kStagedCols;
-        Ops::codes4(row + c, stop - c, p, asym, staged + (c - staged_from));
-        c = stop;
-        if (c == staged_from + kStagedCols) {
-          Ops::pack(staged, kStagedCols, out + staged_from / 2);
-          staged_from = c;
+      // Codes of the batch, staged and packed whenever the staging window is full.
+      for (g = first; g < last; ++g) {
+        const size_t begin = g * group;
+        const size_t end = begin + group < cols ? begin + group : cols;
+        for (size_t c = begin; c < end;) {
+          const size_t stop = end < staged_from + kStagedCols ? end : staged_from + kStagedCols;
+          Ops::codes4(row + c, stop - c, params[g - first], asym, staged + (c - staged_from));
+          c = stop;
+          if (c == staged_from + kStagedCols) {
+            Ops::pack(staged, kStagedCols, out + staged_from / 2);
+            staged_from = c;
+          }
         }
       }
+      first = last;
     }
     if (staged_from < cols) {
       const size_t n = cols - staged_from;
@@ -101,7 +160,7 @@ static QuantizeResult quantize_int8_rows(const float* w, size_t rows, size_t col
       *bad_index = r * cols + first_non_finite(row, cols);
       return QuantizeResult::non_finite;
     }
-    const GroupParams p = symmetric_params(std::fmax(std::fabs(mn), std::fabs(mx)), 127.0F);
+    const GroupParams p = symmetric_params(absmax_of(mn, mx), 127.0F);
     scales[r] = p.scale;
     Ops::codes8(row, cols, p, codes + r * cols);
   }

@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #include <cstddef>
+#include <cstring>
 
 #include "reduce/reduce.h"
 #include "reduce/x86_minmax.h"
@@ -16,10 +17,43 @@ using x86::first_non_finite;
 
 bool supports_all(size_t /*cols*/, size_t /*group*/) { return true; }
 
+// The first `count` lanes of v at dst (unless dst is null).
+void store_lanes(float* dst, __m256 v, size_t count) {
+  if (dst == nullptr) return;
+  if (count == 8) {
+    _mm256_storeu_ps(dst, v);
+    return;
+  }
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, v);
+  std::memcpy(dst, lanes, count * sizeof(float));
+}
+
+struct Ops {
+  static constexpr size_t kLanes = 8;
+
+  static bool minmax(const float* w, size_t n, float* mn, float* mx) {
+    return x86::avx2_minmax(w, n, mn, mx);
+  }
+
+  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
+                   float* absmaxs) {
+    __m256 mn;
+    __m256 mx;
+    if (!x86::avx2_minmax_tile(w, group, count, &mn, &mx)) return false;
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    store_lanes(mins, _mm256_add_ps(mn, zero), count);
+    store_lanes(maxs, _mm256_add_ps(mx, zero), count);
+    store_lanes(absmaxs, _mm256_max_ps(_mm256_and_ps(mn, magnitude), _mm256_and_ps(mx, magnitude)),
+                count);
+    return true;
+  }
+};
+
 bool group_minmax(const float* w, size_t rows, size_t cols, size_t group, float* mins, float* maxs,
                   float* absmaxs, size_t* bad_index) {
-  return x86::group_minmax_rows<x86::avx2_minmax>(w, rows, cols, group, mins, maxs, absmaxs,
-                                                  bad_index);
+  return x86::group_minmax_rows<Ops>(w, rows, cols, group, mins, maxs, absmaxs, bad_index);
 }
 
 // All-ones in the lanes where a or b is inf or NaN.
@@ -30,6 +64,8 @@ __m256 non_finite2(__m256 a, __m256 b) {
 bool all_finite(const float* x, size_t n, size_t* bad_index) {
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
+    x86::prefetch_ahead(x + i);
+    x86::prefetch_ahead(x + i + 16);
     const __m256 a = _mm256_loadu_ps(x + i);
     const __m256 b = _mm256_loadu_ps(x + i + 8);
     const __m256 c = _mm256_loadu_ps(x + i + 16);

@@ -23,10 +23,35 @@ namespace {
 
 bool supports_all(size_t /*cols*/, size_t /*group*/) { return true; }
 
+// The lanes of `lanes` of v at dst (unless dst is null).
+void store_lanes(float* dst, __m512 v, __mmask16 lanes) {
+  if (dst != nullptr) _mm512_mask_storeu_ps(dst, lanes, v);
+}
+
+struct Ops {
+  static constexpr size_t kLanes = 16;
+
+  static bool minmax(const float* w, size_t n, float* mn, float* mx) {
+    return x86::avx512_minmax(w, n, mn, mx);
+  }
+
+  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
+                   float* absmaxs) {
+    __m512 mn;
+    __m512 mx;
+    if (!x86::avx512_minmax_tile(w, group, count, &mn, &mx)) return false;
+    const __mmask16 lanes = x86::avx512_lanes(count);
+    const __m512 zero = _mm512_setzero_ps();
+    store_lanes(mins, _mm512_add_ps(mn, zero), lanes);
+    store_lanes(maxs, _mm512_add_ps(mx, zero), lanes);
+    store_lanes(absmaxs, _mm512_max_ps(_mm512_abs_ps(mn), _mm512_abs_ps(mx)), lanes);
+    return true;
+  }
+};
+
 bool group_minmax(const float* w, size_t rows, size_t cols, size_t group, float* mins, float* maxs,
                   float* absmaxs, size_t* bad_index) {
-  return x86::group_minmax_rows<x86::avx512_minmax>(w, rows, cols, group, mins, maxs, absmaxs,
-                                                    bad_index);
+  return x86::group_minmax_rows<Ops>(w, rows, cols, group, mins, maxs, absmaxs, bad_index);
 }
 
 // vfpclassps categories: QNaN 0x01, +inf 0x08, -inf 0x10, SNaN 0x80.
@@ -39,6 +64,10 @@ size_t first_lane(__mmask16 m) { return static_cast<size_t>(__builtin_ctz(m)); }
 bool all_finite(const float* x, size_t n, size_t* bad_index) {
   size_t i = 0;
   for (; i + 64 <= n; i += 64) {
+    x86::prefetch_ahead(x + i);
+    x86::prefetch_ahead(x + i + 16);
+    x86::prefetch_ahead(x + i + 32);
+    x86::prefetch_ahead(x + i + 48);
     const __mmask16 a = non_finite(_mm512_loadu_ps(x + i));
     const __mmask16 b = non_finite(_mm512_loadu_ps(x + i + 16));
     const __mmask16 c = non_finite(_mm512_loadu_ps(x + i + 32));
