@@ -316,8 +316,9 @@ TEST(PackedWeights, InvalidArgumentsCreateNothing) {
                                              8, nullptr, 0, 4, 64, 32, MQ_SCHEME_SYMMETRIC, &p),
                   MQ_ERR_BUFFER_TOO_SMALL, "codes_len");
   std::vector<int8_t> c8(256, -128);
+  const std::vector<float> row_scales(4, 0.5F);
   MQ_EXPECT_FAILS(
-      mq_packed_create_from_int8_rows(nullptr, c8.data(), 256, scales.data(), 4, 4, 64, &p),
+      mq_packed_create_from_int8_rows(nullptr, c8.data(), 256, row_scales.data(), 4, 4, 64, &p),
       MQ_ERR_VALUE_OUT_OF_RANGE, "-128");
   EXPECT_EQ(p, reinterpret_cast<mq_packed_weights*>(0x1));
   EXPECT_EQ(mq_packed_destroy(nullptr), MQ_OK);
