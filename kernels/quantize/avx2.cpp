@@ -42,7 +42,8 @@ __m128i narrow8(__m256i a) {
 }
 
 // n >= 8 codes clamp(round(w * inv) + add, lo, hi) at dst, one per byte (see x86_quantize.h).
-void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int hi, void* dst) {
+void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int hi, void* dst,
+                x86::StreamPrefetch* pf) {
   auto* out = static_cast<uint8_t*>(dst);
   const B inv(inv_scale);
   const __m256i add32 = _mm256_set1_epi8(static_cast<char>(add));
@@ -50,6 +51,7 @@ void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int 
   const __m256i hi32 = _mm256_set1_epi8(static_cast<char>(hi));
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
+    if (i % x86::kPrefetchPiece == 0) x86::prefetch_advance(pf, x86::kPrefetchPiece);
     const __m256i q = narrow32(rounded(w + i, inv), rounded(w + i + 8, inv),
                                rounded(w + i + 16, inv), rounded(w + i + 24, inv));
     const __m256i c = _mm256_min_epi8(_mm256_max_epi8(_mm256_adds_epi8(q, add32), lo32), hi32);
@@ -67,23 +69,58 @@ void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int 
   if (i < n) step(n - 8);  // overlaps codes already written, with the same values
 }
 
+// codes_simd's clamped 32 codes (one per byte) of w[0, 32).
+__m256i codes32(const float* w, B inv, __m256i add, __m256i lo, __m256i hi) {
+  const __m256i q =
+      narrow32(rounded(w, inv), rounded(w + 8, inv), rounded(w + 16, inv), rounded(w + 24, inv));
+  return _mm256_min_epi8(_mm256_max_epi8(_mm256_adds_epi8(q, add), lo), hi);
+}
+
+// `count` full groups of `group` floats (a multiple of 64) -> canonical bytes: 64 codes, 32 bytes,
+// per step.
+void codes_packed(const float* w, size_t group, size_t count, const GroupParams* params, bool asym,
+                  uint8_t* packed, x86::StreamPrefetch* pf) {
+  const __m256i lo = _mm256_set1_epi8(static_cast<char>(asym ? 0 : -8));
+  const __m256i hi = _mm256_set1_epi8(static_cast<char>(asym ? 15 : 7));
+  for (size_t g = 0; g < count; ++g) {
+    const B inv(params[g].inv);
+    const __m256i add = _mm256_set1_epi8(static_cast<char>(asym ? params[g].zp : 0.0F));
+    const float* src = w + g * group;
+    uint8_t* dst = packed + g * group / 2;
+    x86::prefetch_advance(pf, group);
+    for (size_t c = 0; c < group; c += 64) {
+      const __m256i a = codes32(src + c, inv, add, lo, hi);
+      const __m256i b = codes32(src + c + 32, inv, add, lo, hi);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + c / 2), x86::avx2_pack64(a, b));
+    }
+  }
+}
+
 struct Ops {
   static constexpr size_t kLanes = 8;
+  static constexpr size_t kPackStep = 64;
 
-  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs) {
+  static void codes4_packed(const float* w, size_t group, size_t count, const GroupParams* params,
+                            bool asym, uint8_t* packed, x86::StreamPrefetch* pf) {
+    codes_packed(w, group, count, params, asym, packed, pf);
+  }
+
+  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
+                   x86::StreamPrefetch* pf) {
     __m256 mn;
     __m256 mx;
-    if (!x86::avx2_minmax_tile(w, group, count, &mn, &mx)) return false;
+    if (!x86::avx2_minmax_tile(w, group, count, &mn, &mx, pf)) return false;
     _mm256_storeu_ps(mins, mn);
     _mm256_storeu_ps(maxs, mx);
     return true;
   }
 
-  static bool minmax(const float* w, size_t n, float* mn, float* mx) {
-    return x86::avx2_minmax(w, n, mn, mx);
+  static bool minmax(const float* w, size_t n, float* mn, float* mx, x86::StreamPrefetch* pf) {
+    return x86::avx2_minmax(w, n, mn, mx, pf);
   }
 
-  static void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes) {
+  static void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes,
+                     x86::StreamPrefetch* pf) {
     if (n < 8) {
       const float lo = x86::int4_code_lo(asym);
       const float hi = x86::int4_code_hi(asym);
@@ -93,9 +130,9 @@ struct Ops {
       return;
     }
     if (asym) {
-      codes_simd(w, n, p.inv, static_cast<int>(p.zp), 0, 15, codes);
+      codes_simd(w, n, p.inv, static_cast<int>(p.zp), 0, 15, codes, pf);
     } else {
-      codes_simd(w, n, p.inv, 0, -8, 7, codes);
+      codes_simd(w, n, p.inv, 0, -8, 7, codes, pf);
     }
   }
 
@@ -116,14 +153,15 @@ struct Ops {
     }
   }
 
-  static void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes) {
+  static void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes,
+                     x86::StreamPrefetch* pf) {
     if (n < 8) {
       for (size_t i = 0; i < n; ++i) {
         codes[i] = static_cast<int8_t>(quantize_value(w[i], p, -127.0F, 127.0F));
       }
       return;
     }
-    codes_simd(w, n, p.inv, 0, -127, 127, codes);
+    codes_simd(w, n, p.inv, 0, -127, 127, codes, pf);
   }
 };
 

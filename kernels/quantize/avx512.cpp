@@ -46,7 +46,8 @@ __m512i narrow64(__m512i a, __m512i b, __m512i c, __m512i d) {
 }
 
 // n codes clamp(round(w * inv) + add, lo, hi) at dst, one per byte (see x86_quantize.h).
-void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int hi, void* dst) {
+void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int hi, void* dst,
+                x86::StreamPrefetch* pf) {
   auto* out = static_cast<uint8_t*>(dst);
   const B inv(inv_scale);
   const __m512i add64 = _mm512_set1_epi8(static_cast<char>(add));
@@ -54,6 +55,7 @@ void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int 
   const __m512i hi64 = _mm512_set1_epi8(static_cast<char>(hi));
   size_t i = 0;
   for (; i + 64 <= n; i += 64) {
+    if (i % x86::kPrefetchPiece == 0) x86::prefetch_advance(pf, x86::kPrefetchPiece);
     const __m512i q = narrow64(
         rounded(B::load_unaligned(w + i), inv), rounded(B::load_unaligned(w + i + 16), inv),
         rounded(B::load_unaligned(w + i + 32), inv), rounded(B::load_unaligned(w + i + 48), inv));
@@ -71,27 +73,63 @@ void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int 
   }
 }
 
+// codes_simd's clamped 64 codes (one per byte) of w[0, 64).
+__m512i codes64(const float* w, B inv, __m512i add, __m512i lo, __m512i hi) {
+  const __m512i q =
+      narrow64(rounded(B::load_unaligned(w), inv), rounded(B::load_unaligned(w + 16), inv),
+               rounded(B::load_unaligned(w + 32), inv), rounded(B::load_unaligned(w + 48), inv));
+  return _mm512_min_epi8(_mm512_max_epi8(_mm512_adds_epi8(q, add), lo), hi);
+}
+
+// `count` full groups of `group` floats (a multiple of 128) -> canonical bytes: 128 codes, 64
+// bytes, per step.
+void codes_packed(const float* w, size_t group, size_t count, const GroupParams* params, bool asym,
+                  uint8_t* packed, x86::StreamPrefetch* pf) {
+  const __m512i lo = _mm512_set1_epi8(static_cast<char>(asym ? 0 : -8));
+  const __m512i hi = _mm512_set1_epi8(static_cast<char>(asym ? 15 : 7));
+  for (size_t g = 0; g < count; ++g) {
+    const B inv(params[g].inv);
+    const __m512i add = _mm512_set1_epi8(static_cast<char>(asym ? params[g].zp : 0.0F));
+    const float* src = w + g * group;
+    uint8_t* dst = packed + g * group / 2;
+    x86::prefetch_advance(pf, group);
+    for (size_t c = 0; c < group; c += 128) {
+      const __m512i a = codes64(src + c, inv, add, lo, hi);
+      const __m512i b = codes64(src + c + 64, inv, add, lo, hi);
+      _mm512_storeu_si512(dst + c / 2, x86::avx512_pack128(a, b));
+    }
+  }
+}
+
 struct Ops {
   static constexpr size_t kLanes = 16;
+  static constexpr size_t kPackStep = 128;
 
-  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs) {
+  static void codes4_packed(const float* w, size_t group, size_t count, const GroupParams* params,
+                            bool asym, uint8_t* packed, x86::StreamPrefetch* pf) {
+    codes_packed(w, group, count, params, asym, packed, pf);
+  }
+
+  static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
+                   x86::StreamPrefetch* pf) {
     __m512 mn;
     __m512 mx;
-    if (!x86::avx512_minmax_tile(w, group, count, &mn, &mx)) return false;
+    if (!x86::avx512_minmax_tile(w, group, count, &mn, &mx, pf)) return false;
     _mm512_storeu_ps(mins, mn);
     _mm512_storeu_ps(maxs, mx);
     return true;
   }
 
-  static bool minmax(const float* w, size_t n, float* mn, float* mx) {
-    return x86::avx512_minmax(w, n, mn, mx);
+  static bool minmax(const float* w, size_t n, float* mn, float* mx, x86::StreamPrefetch* pf) {
+    return x86::avx512_minmax(w, n, mn, mx, pf);
   }
 
-  static void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes) {
+  static void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes,
+                     x86::StreamPrefetch* pf) {
     if (asym) {
-      codes_simd(w, n, p.inv, static_cast<int>(p.zp), 0, 15, codes);
+      codes_simd(w, n, p.inv, static_cast<int>(p.zp), 0, 15, codes, pf);
     } else {
-      codes_simd(w, n, p.inv, 0, -8, 7, codes);
+      codes_simd(w, n, p.inv, 0, -8, 7, codes, pf);
     }
   }
 
@@ -113,8 +151,9 @@ struct Ops {
     }
   }
 
-  static void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes) {
-    codes_simd(w, n, p.inv, 0, -127, 127, codes);
+  static void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes,
+                     x86::StreamPrefetch* pf) {
+    codes_simd(w, n, p.inv, 0, -127, 127, codes, pf);
   }
 };
 

@@ -20,16 +20,26 @@
 //
 // A variant supplies `Ops` with
 //   static constexpr size_t kLanes;   // groups per tile, at most kTileSlack
-//   bool minmax(const float* w, size_t n, float* mn, float* mx);   // false on inf / NaN
-//   bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs);
+//   bool minmax(const float* w, size_t n, float* mn, float* mx, StreamPrefetch* pf);
+//       // false on inf / NaN
+//   bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
+//             StreamPrefetch* pf);
 //       // count <= kLanes full groups (group a multiple of kLanes): their minima and maxima, a
 //       // whole vector stored at mins / maxs; false when one of them holds inf / NaN
-//   void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes);
+//   void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes,
+//               StreamPrefetch* pf);
 //       // n INT4 codes, one per byte, whose low nibble is the nibble as stored
+//   static constexpr size_t kPackStep;  // codes per packing step of codes4_packed
+//   void codes4_packed(const float* w, size_t group, size_t count, const GroupParams* params,
+//                      bool asym, uint8_t* packed, StreamPrefetch* pf);
+//       // count consecutive full groups whose size is a multiple of kPackStep, straight into
+//       // canonical bytes (the path of the usual group sizes 128, 256, ...)
 //   void pack(const uint8_t* codes, size_t n, uint8_t* packed);
 //       // n staged codes (low nibbles) -> (n + 1) / 2 bytes; may read the staging buffer up
 //       // to kStagedCols + kStagedSlack; codes[n] is 0 when n is odd
-//   void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes);
+//   void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes,
+//               StreamPrefetch* pf);
+// Both passes step the stream prefetch (kernels/reduce/x86_minmax.h), at rate 32.
 // Internal linkage only, see kernels/pack/x86_nibbles.h.
 #ifndef MONOQUANT_KERNELS_QUANTIZE_X86_QUANTIZE_H
 #define MONOQUANT_KERNELS_QUANTIZE_X86_QUANTIZE_H
@@ -72,6 +82,7 @@ static QuantizeResult quantize_int4_rows(const float* w, size_t rows, size_t col
   alignas(64) float mins[kBatchGroups + kTileSlack];
   alignas(64) float maxs[kBatchGroups + kTileSlack];
   GroupParams params[kBatchGroups];
+  StreamPrefetch pf = stream_prefetch(w, 32, kBatchCols * sizeof(float) / 2);
   for (size_t r = 0; r < rows; ++r) {
     const float* row = w + r * cols;
     uint8_t* out = codes + r * row_bytes;
@@ -88,7 +99,8 @@ static QuantizeResult quantize_int4_rows(const float* w, size_t rows, size_t col
       while (g < last && g < tiled) {
         const size_t end = last < tiled ? last : tiled;
         const size_t count = end - g < Ops::kLanes ? end - g : Ops::kLanes;
-        if (!Ops::tile(row + g * group, group, count, mins + (g - first), maxs + (g - first))) {
+        if (!Ops::tile(row + g * group, group, count, mins + (g - first), maxs + (g - first),
+                       &pf)) {
           break;  // the group-by-group loop finds the group
         }
         g += count;
@@ -97,7 +109,7 @@ static QuantizeResult quantize_int4_rows(const float* w, size_t rows, size_t col
       for (; g < last; ++g) {
         const size_t begin = g * group;
         const size_t end = begin + group < cols ? begin + group : cols;
-        if (!Ops::minmax(row + begin, end - begin, mins + (g - first), maxs + (g - first))) {
+        if (!Ops::minmax(row + begin, end - begin, mins + (g - first), maxs + (g - first), &pf)) {
           failed = g;
           break;
         }
@@ -124,13 +136,22 @@ static QuantizeResult quantize_int4_rows(const float* w, size_t rows, size_t col
         *bad_index = r * cols + begin + first_non_finite(row + begin, end - begin);
         return QuantizeResult::non_finite;
       }
-      // Codes of the batch, staged and packed whenever the staging window is full.
+      // Codes of the batch: straight into canonical bytes when every group of the batch is full
+      // and a whole number of packing steps (nothing is staged then); otherwise staged, and packed
+      // whenever the staging window is full.
+      if (group % Ops::kPackStep == 0 && last <= tiled && staged_from == first * group) {
+        Ops::codes4_packed(row + first * group, group, last - first, params, asym,
+                           out + first * group / 2, &pf);
+        staged_from = last * group;
+        first = last;
+        continue;
+      }
       for (g = first; g < last; ++g) {
         const size_t begin = g * group;
         const size_t end = begin + group < cols ? begin + group : cols;
         for (size_t c = begin; c < end;) {
           const size_t stop = end < staged_from + kStagedCols ? end : staged_from + kStagedCols;
-          Ops::codes4(row + c, stop - c, params[g - first], asym, staged + (c - staged_from));
+          Ops::codes4(row + c, stop - c, params[g - first], asym, staged + (c - staged_from), &pf);
           c = stop;
           if (c == staged_from + kStagedCols) {
             Ops::pack(staged, kStagedCols, out + staged_from / 2);
@@ -152,17 +173,19 @@ static QuantizeResult quantize_int4_rows(const float* w, size_t rows, size_t col
 template <class Ops>
 static QuantizeResult quantize_int8_rows(const float* w, size_t rows, size_t cols, int8_t* codes,
                                          float* scales, size_t* bad_index) {
+  const size_t half_row = cols * sizeof(float) / 2;
+  StreamPrefetch pf = stream_prefetch(w, 32, half_row < kPrefetchAhead ? half_row : kPrefetchAhead);
   for (size_t r = 0; r < rows; ++r) {
     const float* row = w + r * cols;
     float mn = 0.0F;
     float mx = 0.0F;
-    if (!Ops::minmax(row, cols, &mn, &mx)) {
+    if (!Ops::minmax(row, cols, &mn, &mx, &pf)) {
       *bad_index = r * cols + first_non_finite(row, cols);
       return QuantizeResult::non_finite;
     }
     const GroupParams p = symmetric_params(absmax_of(mn, mx), 127.0F);
     scales[r] = p.scale;
-    Ops::codes8(row, cols, p, codes + r * cols);
+    Ops::codes8(row, cols, p, codes + r * cols, &pf);
   }
   return QuantizeResult::ok;
 }

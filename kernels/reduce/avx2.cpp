@@ -32,15 +32,15 @@ void store_lanes(float* dst, __m256 v, size_t count) {
 struct Ops {
   static constexpr size_t kLanes = 8;
 
-  static bool minmax(const float* w, size_t n, float* mn, float* mx) {
-    return x86::avx2_minmax(w, n, mn, mx);
+  static bool minmax(const float* w, size_t n, float* mn, float* mx, x86::StreamPrefetch* pf) {
+    return x86::avx2_minmax(w, n, mn, mx, pf);
   }
 
   static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
-                   float* absmaxs) {
+                   float* absmaxs, x86::StreamPrefetch* pf) {
     __m256 mn;
     __m256 mx;
-    if (!x86::avx2_minmax_tile(w, group, count, &mn, &mx)) return false;
+    if (!x86::avx2_minmax_tile(w, group, count, &mn, &mx, pf)) return false;
     const __m256 zero = _mm256_setzero_ps();
     const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     store_lanes(mins, _mm256_add_ps(mn, zero), count);
@@ -64,8 +64,6 @@ __m256 non_finite2(__m256 a, __m256 b) {
 bool all_finite(const float* x, size_t n, size_t* bad_index) {
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    x86::prefetch_ahead(x + i);
-    x86::prefetch_ahead(x + i + 16);
     const __m256 a = _mm256_loadu_ps(x + i);
     const __m256 b = _mm256_loadu_ps(x + i + 8);
     const __m256 c = _mm256_loadu_ps(x + i + 16);

@@ -31,15 +31,15 @@ void store_lanes(float* dst, __m512 v, __mmask16 lanes) {
 struct Ops {
   static constexpr size_t kLanes = 16;
 
-  static bool minmax(const float* w, size_t n, float* mn, float* mx) {
-    return x86::avx512_minmax(w, n, mn, mx);
+  static bool minmax(const float* w, size_t n, float* mn, float* mx, x86::StreamPrefetch* pf) {
+    return x86::avx512_minmax(w, n, mn, mx, pf);
   }
 
   static bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
-                   float* absmaxs) {
+                   float* absmaxs, x86::StreamPrefetch* pf) {
     __m512 mn;
     __m512 mx;
-    if (!x86::avx512_minmax_tile(w, group, count, &mn, &mx)) return false;
+    if (!x86::avx512_minmax_tile(w, group, count, &mn, &mx, pf)) return false;
     const __mmask16 lanes = x86::avx512_lanes(count);
     const __m512 zero = _mm512_setzero_ps();
     store_lanes(mins, _mm512_add_ps(mn, zero), lanes);
@@ -64,10 +64,6 @@ size_t first_lane(__mmask16 m) { return static_cast<size_t>(__builtin_ctz(m)); }
 bool all_finite(const float* x, size_t n, size_t* bad_index) {
   size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    x86::prefetch_ahead(x + i);
-    x86::prefetch_ahead(x + i + 16);
-    x86::prefetch_ahead(x + i + 32);
-    x86::prefetch_ahead(x + i + 48);
     const __mmask16 a = non_finite(_mm512_loadu_ps(x + i));
     const __mmask16 b = non_finite(_mm512_loadu_ps(x + i + 16));
     const __mmask16 c = non_finite(_mm512_loadu_ps(x + i + 32));

@@ -36,16 +36,39 @@ static inline size_t first_non_finite(const float* p, size_t n) {
   return n;
 }
 
-// Software prefetch of the stream kPrefetchAhead bytes past p (one call per 64-byte line read).
-// With the hardware prefetchers alone, these group-structured loops reached about half the
-// streaming bandwidth of a plain read loop on the Zen 5 test machine (under load); with it they
-// match it. A prefetch never faults, so reaching past the end of the buffer is harmless; the
-// address is formed as an integer, not as an out-of-range pointer.
+// Software prefetch of a kernel's input stream, ahead of the work. Before reading a piece of the
+// stream, a loop calls prefetch_advance with the piece's size; the prefetch point moves on by
+// rate / 64 of that and every line it passes is requested. A one-pass kernel uses rate 64 and
+// starts kPrefetchAhead bytes ahead. A kernel that reads each region of L bytes twice (min / max,
+// then codes, the second time from L1 or L2) uses rate 32, so that both passes keep requests
+// flowing (with requests from the first pass alone, memory idles while the second runs); since
+// its first pass then outruns the prefetch point by L / 2, it starts L / 2 (at most
+// kPrefetchAhead) further ahead. Pieces are a group or up to 1 KiB, so requests go out in small
+// bursts, and the bookkeeping is a few scalar instructions per piece.
+//
+// With the hardware prefetchers alone these group-structured loops reached about half the
+// bandwidth of a plain read loop on the Zen 5 test machine. A prefetch never faults, so running
+// past the end of the buffer is harmless; the address is kept as an integer, never formed as an
+// out-of-range pointer.
 constexpr uintptr_t kPrefetchAhead = 16384;
+constexpr size_t kPrefetchPiece = 256;  // floats
 
-static inline void prefetch_ahead(const float* p) {
-  _mm_prefetch(reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(p) + kPrefetchAhead),
-               _MM_HINT_T0);
+struct StreamPrefetch {
+  uintptr_t next;  // the stream is requested up to here
+  uintptr_t rate;  // bytes requested per 64 bytes of work
+};
+
+static inline StreamPrefetch stream_prefetch(const void* start, uintptr_t rate,
+                                             uintptr_t extra_ahead) {
+  return {reinterpret_cast<uintptr_t>(start) + kPrefetchAhead + extra_ahead, rate};
+}
+
+static inline void prefetch_advance(StreamPrefetch* pf, size_t floats) {
+  uintptr_t line = (pf->next + 63) & ~uintptr_t{63};
+  pf->next += (floats * sizeof(float) * pf->rate) >> 6;
+  for (; line < pf->next; line += 64) {
+    _mm_prefetch(reinterpret_cast<const char*>(line), _MM_HINT_T0);
+  }
 }
 
 // The value of v, forced into a register. GCC folds a load into every instruction that uses it
@@ -82,7 +105,8 @@ static inline bool scalar_minmax(const float* p, size_t n, float* mn_out, float*
   return true;
 }
 
-#if defined(__AVX2__)
+#if defined(__AVX2__) && !defined(__AVX512F__)
+// (Not in AVX-512 files: each ISA file instantiates xsimd templates of its own level only.)
 
 using Avx2Floats = xsimd::batch<float, xsimd::avx2>;
 
@@ -112,7 +136,8 @@ static inline float avx2_hmax(__m256 v) {
 // NaN is caught by an unordered compare; an infinity (without NaN, min and max are exact) ends up
 // in mn or mx. Runs of at least 8 finish with an overlapping load of their last 8 floats, which
 // min / max do not mind; shorter runs are scalar.
-static inline bool avx2_minmax(const float* p, size_t n, float* mn_out, float* mx_out) {
+static inline bool avx2_minmax(const float* p, size_t n, float* mn_out, float* mx_out,
+                               StreamPrefetch* pf) {
   if (n < 8) return scalar_minmax(p, n, mn_out, mx_out);
   using B = Avx2Floats;
   B mn0(INFINITY), mn1(INFINITY), mn2(INFINITY), mn3(INFINITY);
@@ -120,8 +145,7 @@ static inline bool avx2_minmax(const float* p, size_t n, float* mn_out, float* m
   __m256 nan = _mm256_setzero_ps();
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    prefetch_ahead(p + i);
-    prefetch_ahead(p + i + 16);
+    if (i % kPrefetchPiece == 0) prefetch_advance(pf, kPrefetchPiece);
     const B a = avx2_load(p + i);
     const B b = avx2_load(p + i + 8);
     const B c = avx2_load(p + i + 16);
@@ -162,15 +186,16 @@ struct Avx2MinMax {
 };
 
 // Lane-wise min / max of one group of n floats, n a positive multiple of 8; NaN lanes into *nan.
-static inline Avx2MinMax avx2_group_lanes(const float* p, size_t n, __m256* nan) {
+static inline Avx2MinMax avx2_group_lanes(const float* p, size_t n, __m256* nan,
+                                          StreamPrefetch* pf) {
   using B = Avx2Floats;
   B mn0(INFINITY);
   B mx0(-INFINITY);
   B mn1 = mn0;
   B mx1 = mx0;
+  prefetch_advance(pf, n);
   size_t k = 0;
   for (; k + 16 <= n; k += 16) {
-    prefetch_ahead(p + k);
     const B a = avx2_load(p + k);
     const B b = avx2_load(p + k + 8);
     mn0 = xsimd::min(mn0, a);
@@ -208,11 +233,11 @@ static inline Avx2MinMax avx2_tree3(Avx2MinMax a, Avx2MinMax b) {
 }
 
 static inline bool avx2_minmax_tile(const float* p, size_t group, size_t count, __m256* mn_out,
-                                    __m256* mx_out) {
+                                    __m256* mx_out, StreamPrefetch* pf) {
   __m256 nan = _mm256_setzero_ps();
   const auto one = [&](size_t j) -> Avx2MinMax {
     if (j >= count) return {_mm256_set1_ps(INFINITY), _mm256_set1_ps(-INFINITY)};
-    return avx2_group_lanes(p + j * group, group, &nan);
+    return avx2_group_lanes(p + j * group, group, &nan, pf);
   };
   // Separate statements keep the groups in address order (function arguments may be evaluated
   // right to left, which walks memory backwards and defeats the hardware prefetcher).
@@ -234,7 +259,7 @@ static inline bool avx2_minmax_tile(const float* p, size_t group, size_t count, 
   return _mm256_movemask_ps(_mm256_or_ps(nan, inf)) == 0;
 }
 
-#endif  // __AVX2__
+#endif  // __AVX2__ && !__AVX512F__
 
 #if defined(__AVX512F__)
 
@@ -249,17 +274,15 @@ static inline __mmask16 avx512_lanes(size_t n) {
 }
 
 // As avx2_minmax; a partial last vector is a masked load with masked min / max.
-static inline bool avx512_minmax(const float* p, size_t n, float* mn_out, float* mx_out) {
+static inline bool avx512_minmax(const float* p, size_t n, float* mn_out, float* mx_out,
+                                 StreamPrefetch* pf) {
   using B = Avx512Floats;
   B mn0(INFINITY), mn1(INFINITY), mn2(INFINITY), mn3(INFINITY);
   B mx0(-INFINITY), mx1(-INFINITY), mx2(-INFINITY), mx3(-INFINITY);
   __mmask16 nan = 0;
   size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    prefetch_ahead(p + i);
-    prefetch_ahead(p + i + 16);
-    prefetch_ahead(p + i + 32);
-    prefetch_ahead(p + i + 48);
+    if (i % kPrefetchPiece == 0) prefetch_advance(pf, kPrefetchPiece);
     const B a = avx512_load(p + i);
     const B b = avx512_load(p + i + 16);
     const B c = avx512_load(p + i + 32);
@@ -301,16 +324,16 @@ struct Avx512MinMax {
 };
 
 // Lane-wise min / max of one group of n floats, n a positive multiple of 16; NaN lanes into *nan.
-static inline Avx512MinMax avx512_group_lanes(const float* p, size_t n, __mmask16* nan) {
+static inline Avx512MinMax avx512_group_lanes(const float* p, size_t n, __mmask16* nan,
+                                              StreamPrefetch* pf) {
   using B = Avx512Floats;
   B mn0(INFINITY);
   B mx0(-INFINITY);
   B mn1 = mn0;
   B mx1 = mx0;
+  prefetch_advance(pf, n);
   size_t k = 0;
   for (; k + 32 <= n; k += 32) {
-    prefetch_ahead(p + k);
-    prefetch_ahead(p + k + 16);
     const B a = avx512_load(p + k);
     const B b = avx512_load(p + k + 16);
     mn0 = xsimd::min(mn0, a);
@@ -352,11 +375,11 @@ static inline Avx512MinMax avx512_tree4(Avx512MinMax a, Avx512MinMax b) {
 }
 
 static inline bool avx512_minmax_tile(const float* p, size_t group, size_t count, __m512* mn_out,
-                                      __m512* mx_out) {
+                                      __m512* mx_out, StreamPrefetch* pf) {
   __mmask16 nan = 0;
   const auto one = [&](size_t j) -> Avx512MinMax {
     if (j >= count) return {_mm512_set1_ps(INFINITY), _mm512_set1_ps(-INFINITY)};
-    return avx512_group_lanes(p + j * group, group, &nan);
+    return avx512_group_lanes(p + j * group, group, &nan, pf);
   };
   // In address order, as in avx2_minmax_tile.
   const auto two = [&](size_t j) {

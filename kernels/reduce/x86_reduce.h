@@ -7,10 +7,13 @@
 //
 // A variant supplies `Ops` with
 //   static constexpr size_t kLanes;   // groups per tile
-//   bool minmax(const float* w, size_t n, float* mn, float* mx);      // false on inf / NaN
+//   bool minmax(const float* w, size_t n, float* mn, float* mx, StreamPrefetch* pf);
+//       // false on inf / NaN
 //   bool tile(const float* w, size_t group, size_t count, float* mins, float* maxs,
-//             float* absmaxs);   // count <= kLanes full groups; null outputs skipped; false (and
-//                                // nothing written) when one of them holds inf / NaN
+//             float* absmaxs, StreamPrefetch* pf);
+//       // count <= kLanes full groups; null outputs skipped; false (and nothing written) when
+//       // one of them holds inf / NaN
+// The input is read once: the stream prefetch runs at rate 64.
 #ifndef MONOQUANT_KERNELS_REDUCE_X86_REDUCE_H
 #define MONOQUANT_KERNELS_REDUCE_X86_REDUCE_H
 
@@ -28,6 +31,7 @@ static bool group_minmax_rows(const float* w, size_t rows, size_t cols, size_t g
                               float* maxs, float* absmaxs, size_t* bad_index) {
   const size_t groups = groups_per_row(cols, group);
   const size_t tiled = group % Ops::kLanes == 0 ? cols / group : 0;  // full groups
+  StreamPrefetch pf = stream_prefetch(w, 64, 0);
   for (size_t r = 0; r < rows; ++r) {
     const float* row = w + r * cols;
     size_t g = 0;
@@ -35,7 +39,7 @@ static bool group_minmax_rows(const float* w, size_t rows, size_t cols, size_t g
       const size_t count = tiled - g < Ops::kLanes ? tiled - g : Ops::kLanes;
       const size_t o = r * groups + g;
       if (!Ops::tile(row + g * group, group, count, offset_or_null(mins, o),
-                     offset_or_null(maxs, o), offset_or_null(absmaxs, o))) {
+                     offset_or_null(maxs, o), offset_or_null(absmaxs, o), &pf)) {
         break;  // the group-by-group loop finds the first non-finite value
       }
       g += count;
@@ -45,7 +49,7 @@ static bool group_minmax_rows(const float* w, size_t rows, size_t cols, size_t g
       const size_t end = begin + group < cols ? begin + group : cols;
       float mn = 0.0F;
       float mx = 0.0F;
-      if (!Ops::minmax(row + begin, end - begin, &mn, &mx)) {
+      if (!Ops::minmax(row + begin, end - begin, &mn, &mx, &pf)) {
         *bad_index = r * cols + begin + first_non_finite(row + begin, end - begin);
         return false;
       }
