@@ -50,7 +50,8 @@ struct Ops {
     }
   }
 
-  static void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out) {
+  static void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out,
+                     bool stream) {
     if (n < 8) {
       for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(codes[i] - zp) * scale;
       return;
@@ -58,6 +59,13 @@ struct Ops {
     const __m256i zpv = _mm256_set1_epi32(zp);
     const B s(scale);
     size_t i = 0;
+    if (stream) {
+      // An ordinary store of the first 8 covers the way to the next 32-byte boundary; then whole
+      // aligned vectors (the tail below overlaps them with the same values).
+      const size_t head = (32 - reinterpret_cast<uintptr_t>(out) % 32) % 32 / sizeof(float);
+      if (head > 0) values8(codes, zpv, s).store_unaligned(out);
+      for (i = head; i + 8 <= n; i += 8) _mm256_stream_ps(out + i, values8(codes + i, zpv, s));
+    }
     for (; i + 32 <= n; i += 32) {
       values8(codes + i, zpv, s).store_unaligned(out + i);
       values8(codes + i + 8, zpv, s).store_unaligned(out + i + 8);

@@ -10,11 +10,18 @@
 // A variant supplies `Ops` with static functions:
 //   void unpack(const uint8_t* packed, size_t n, bool symmetric, int8_t* codes);
 //       // n codes from (n + 1) / 2 caller bytes; may write codes up to kStagedCols + kStagedSlack
-//   void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out);
-//       // out[i] = (float)(codes[i] - zp) * scale, codes from the caller or the staging buffer
+//   void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out, bool stream);
+//       // out[i] = (float)(codes[i] - zp) * scale, codes from the caller or the staging buffer;
+//       // with `stream`, the aligned body is written with non-temporal stores
+//
+// Outputs of at least kStreamingStoreBytes per call are written with non-temporal stores (then
+// fenced): an output that large does not stay in cache for the caller anyway, and streaming stores
+// skip the read-for-ownership of every line. Smaller outputs use ordinary stores and stay cached.
 // Internal linkage only, see kernels/pack/x86_nibbles.h.
 #ifndef MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
 #define MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
+
+#include <immintrin.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +32,14 @@ namespace mq::kernels::x86 {
 
 constexpr size_t kStagedCols = 1024;  // even, a multiple of every variant's unpack step
 constexpr size_t kStagedSlack = 128;
+constexpr size_t kStreamingStoreBytes = size_t{8} << 20;
+
+static inline bool use_streaming_stores(size_t rows, size_t cols, const float* out) {
+  // Non-temporal stores need aligned addresses; a float pointer that is not even 4-byte aligned
+  // (not valid C, but seen through FFI) keeps ordinary stores.
+  return rows * cols * sizeof(float) >= kStreamingStoreBytes &&
+         reinterpret_cast<uintptr_t>(out) % sizeof(float) == 0;
+}
 
 template <class Ops>
 static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
@@ -34,6 +49,7 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
   const size_t row_bytes = int4_row_bytes(cols);
   const bool asym = scheme == Scheme::asymmetric;
   alignas(64) int8_t staged[kStagedCols + kStagedSlack];
+  const bool stream = use_streaming_stores(rows, cols, out);
   for (size_t r = 0; r < rows; ++r) {
     const uint8_t* row = codes + r * row_bytes;
     float* row_out = out + r * cols;
@@ -45,17 +61,21 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
         const size_t end = to - g * group > group ? g * group + group : to;
         const size_t o = r * groups + g;
         const int32_t zp = asym ? zero_points[o] : 0;
-        Ops::values(staged + (begin - from), end - begin, zp, scales[o], row_out + begin);
+        Ops::values(staged + (begin - from), end - begin, zp, scales[o], row_out + begin, stream);
       }
     }
   }
+  if (stream) _mm_sfence();
 }
 
 template <class Ops>
 static void dequantize_int8_rows(const int8_t* codes, const float* scales, size_t rows, size_t cols,
                                  float* out) {
-  for (size_t r = 0; r < rows; ++r)
-    Ops::values(codes + r * cols, cols, 0, scales[r], out + r * cols);
+  const bool stream = use_streaming_stores(rows, cols, out);
+  for (size_t r = 0; r < rows; ++r) {
+    Ops::values(codes + r * cols, cols, 0, scales[r], out + r * cols, stream);
+  }
+  if (stream) _mm_sfence();
 }
 
 }  // namespace mq::kernels::x86
