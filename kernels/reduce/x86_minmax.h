@@ -186,8 +186,10 @@ struct Avx2MinMax {
 };
 
 // Lane-wise min / max of one group of n floats, n a positive multiple of 8; NaN lanes into *nan.
-static inline Avx2MinMax avx2_group_lanes(const float* p, size_t n, __m256* nan,
+template <size_t kFixed>
+static inline Avx2MinMax avx2_group_lanes(const float* p, size_t runtime_n, __m256* nan,
                                           StreamPrefetch* pf) {
+  const size_t n = kFixed != 0 ? kFixed : runtime_n;  // a constant lets the loop unroll
   using B = Avx2Floats;
   B mn0(INFINITY);
   B mx0(-INFINITY);
@@ -232,12 +234,13 @@ static inline Avx2MinMax avx2_tree3(Avx2MinMax a, Avx2MinMax b) {
                     _mm256_shuffle_ps(a.mx, b.mx, 0x88), _mm256_shuffle_ps(a.mx, b.mx, 0xDD));
 }
 
-static inline bool avx2_minmax_tile(const float* p, size_t group, size_t count, __m256* mn_out,
-                                    __m256* mx_out, StreamPrefetch* pf) {
+template <size_t kFixed>
+static inline bool avx2_minmax_tile_n(const float* p, size_t group, size_t count, __m256* mn_out,
+                                      __m256* mx_out, StreamPrefetch* pf) {
   __m256 nan = _mm256_setzero_ps();
   const auto one = [&](size_t j) -> Avx2MinMax {
     if (j >= count) return {_mm256_set1_ps(INFINITY), _mm256_set1_ps(-INFINITY)};
-    return avx2_group_lanes(p + j * group, group, &nan, pf);
+    return avx2_group_lanes<kFixed>(p + j * group, group, &nan, pf);
   };
   // Separate statements keep the groups in address order (function arguments may be evaluated
   // right to left, which walks memory backwards and defeats the hardware prefetcher).
@@ -257,6 +260,14 @@ static inline bool avx2_minmax_tile(const float* p, size_t group, size_t count, 
   const __m256 inf = _mm256_or_ps(_mm256_cmp_ps(r.mn, _mm256_set1_ps(-INFINITY), _CMP_EQ_OQ),
                                   _mm256_cmp_ps(r.mx, _mm256_set1_ps(INFINITY), _CMP_EQ_OQ));
   return _mm256_movemask_ps(_mm256_or_ps(nan, inf)) == 0;
+}
+
+// The tile reduction, with the usual group size 128 compiled separately so that its group loop is
+// fully unrolled.
+static inline bool avx2_minmax_tile(const float* p, size_t group, size_t count, __m256* mn_out,
+                                    __m256* mx_out, StreamPrefetch* pf) {
+  if (group == 128) return avx2_minmax_tile_n<128>(p, group, count, mn_out, mx_out, pf);
+  return avx2_minmax_tile_n<0>(p, group, count, mn_out, mx_out, pf);
 }
 
 #endif  // __AVX2__ && !__AVX512F__
@@ -324,8 +335,10 @@ struct Avx512MinMax {
 };
 
 // Lane-wise min / max of one group of n floats, n a positive multiple of 16; NaN lanes into *nan.
-static inline Avx512MinMax avx512_group_lanes(const float* p, size_t n, __mmask16* nan,
+template <size_t kFixed>
+static inline Avx512MinMax avx512_group_lanes(const float* p, size_t runtime_n, __mmask16* nan,
                                               StreamPrefetch* pf) {
+  const size_t n = kFixed != 0 ? kFixed : runtime_n;  // a constant lets the loop unroll
   using B = Avx512Floats;
   B mn0(INFINITY);
   B mx0(-INFINITY);
@@ -374,12 +387,13 @@ static inline Avx512MinMax avx512_tree4(Avx512MinMax a, Avx512MinMax b) {
                       _mm512_shuffle_ps(a.mx, b.mx, 0x88), _mm512_shuffle_ps(a.mx, b.mx, 0xDD));
 }
 
-static inline bool avx512_minmax_tile(const float* p, size_t group, size_t count, __m512* mn_out,
-                                      __m512* mx_out, StreamPrefetch* pf) {
+template <size_t kFixed>
+static inline bool avx512_minmax_tile_n(const float* p, size_t group, size_t count, __m512* mn_out,
+                                        __m512* mx_out, StreamPrefetch* pf) {
   __mmask16 nan = 0;
   const auto one = [&](size_t j) -> Avx512MinMax {
     if (j >= count) return {_mm512_set1_ps(INFINITY), _mm512_set1_ps(-INFINITY)};
-    return avx512_group_lanes(p + j * group, group, &nan, pf);
+    return avx512_group_lanes<kFixed>(p + j * group, group, &nan, pf);
   };
   // In address order, as in avx2_minmax_tile.
   const auto two = [&](size_t j) {
@@ -402,6 +416,14 @@ static inline bool avx512_minmax_tile(const float* p, size_t group, size_t count
   const __mmask16 inf = _mm512_cmp_ps_mask(r.mn, _mm512_set1_ps(-INFINITY), _CMP_EQ_OQ) |
                         _mm512_cmp_ps_mask(r.mx, _mm512_set1_ps(INFINITY), _CMP_EQ_OQ);
   return (nan | inf) == 0;
+}
+
+// The tile reduction, with the usual group size 128 compiled separately so that its group loop is
+// fully unrolled.
+static inline bool avx512_minmax_tile(const float* p, size_t group, size_t count, __m512* mn_out,
+                                      __m512* mx_out, StreamPrefetch* pf) {
+  if (group == 128) return avx512_minmax_tile_n<128>(p, group, count, mn_out, mx_out, pf);
+  return avx512_minmax_tile_n<0>(p, group, count, mn_out, mx_out, pf);
 }
 
 #endif  // __AVX512F__
