@@ -40,6 +40,8 @@ void unpack_step(const uint8_t* packed, bool symmetric, int8_t* codes) {
 }
 
 struct Ops {
+  static constexpr bool kStreamingStores = false;
+
   static void unpack(const uint8_t* packed, size_t n, bool symmetric, int8_t* codes) {
     size_t i = 0;
     for (; i + 64 <= n; i += 64) unpack_step(packed + i / 2, symmetric, codes + i);
@@ -50,8 +52,9 @@ struct Ops {
     }
   }
 
+  // Ordinary stores only (kStreamingStores).
   static void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out,
-                     bool stream) {
+                     bool /*stream*/) {
     if (n < 8) {
       for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(codes[i] - zp) * scale;
       return;
@@ -59,13 +62,6 @@ struct Ops {
     const __m256i zpv = _mm256_set1_epi32(zp);
     const B s(scale);
     size_t i = 0;
-    if (stream) {
-      // An ordinary store of the first 8 covers the way to the next 32-byte boundary; then whole
-      // aligned vectors (the tail below overlaps them with the same values).
-      const size_t head = (32 - reinterpret_cast<uintptr_t>(out) % 32) % 32 / sizeof(float);
-      if (head > 0) values8(codes, zpv, s).store_unaligned(out);
-      for (i = head; i + 8 <= n; i += 8) _mm256_stream_ps(out + i, values8(codes + i, zpv, s));
-    }
     for (; i + 32 <= n; i += 32) {
       values8(codes + i, zpv, s).store_unaligned(out + i);
       values8(codes + i + 8, zpv, s).store_unaligned(out + i + 8);

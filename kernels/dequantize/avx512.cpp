@@ -43,6 +43,8 @@ void unpack_into(__m256i bytes, bool symmetric, int8_t* codes) {
 }
 
 struct Ops {
+  static constexpr bool kStreamingStores = true;
+
   static void unpack(const uint8_t* packed, size_t n, bool symmetric, int8_t* codes) {
     size_t i = 0;
     for (; i + 128 <= n; i += 128) {

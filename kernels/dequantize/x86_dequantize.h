@@ -14,9 +14,15 @@
 //       // out[i] = (float)(codes[i] - zp) * scale, codes from the caller or the staging buffer;
 //       // with `stream`, the aligned body is written with non-temporal stores
 //
+//   static constexpr bool kStreamingStores;  // whether `stream` may be set (see below)
+//
 // Outputs of at least kStreamingStoreBytes per call are written with non-temporal stores (then
-// fenced): an output that large does not stay in cache for the caller anyway, and streaming stores
-// skip the read-for-ownership of every line. Smaller outputs use ordinary stores and stay cached.
+// fenced) by the variants that set kStreamingStores: an output that large does not stay in cache
+// for the caller anyway, and streaming stores skip the read-for-ownership of every line. Smaller
+// outputs use ordinary stores and stay cached. On the Zen 5 test machine, in interleaved runs
+// against the better of the plain and non-temporal write bandwidth, non-temporal stores were
+// slightly better for the AVX-512 variant (0.81-0.86 against 0.72-0.80) and clearly worse for the
+// AVX2 one (0.73-0.77 against 0.87-1.0), so only the AVX-512 variant uses them.
 // Internal linkage only, see kernels/pack/x86_nibbles.h.
 #ifndef MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
 #define MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
@@ -34,10 +40,11 @@ constexpr size_t kStagedCols = 1024;  // even, a multiple of every variant's unp
 constexpr size_t kStagedSlack = 128;
 constexpr size_t kStreamingStoreBytes = size_t{8} << 20;
 
-static inline bool use_streaming_stores(size_t rows, size_t cols, const float* out) {
+template <class Ops>
+static bool use_streaming_stores(size_t rows, size_t cols, const float* out) {
   // Non-temporal stores need aligned addresses; a float pointer that is not even 4-byte aligned
   // (not valid C, but seen through FFI) keeps ordinary stores.
-  return rows * cols * sizeof(float) >= kStreamingStoreBytes &&
+  return Ops::kStreamingStores && rows * cols * sizeof(float) >= kStreamingStoreBytes &&
          reinterpret_cast<uintptr_t>(out) % sizeof(float) == 0;
 }
 
@@ -49,7 +56,7 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
   const size_t row_bytes = int4_row_bytes(cols);
   const bool asym = scheme == Scheme::asymmetric;
   alignas(64) int8_t staged[kStagedCols + kStagedSlack];
-  const bool stream = use_streaming_stores(rows, cols, out);
+  const bool stream = use_streaming_stores<Ops>(rows, cols, out);
   for (size_t r = 0; r < rows; ++r) {
     const uint8_t* row = codes + r * row_bytes;
     float* row_out = out + r * cols;
@@ -71,7 +78,7 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
 template <class Ops>
 static void dequantize_int8_rows(const int8_t* codes, const float* scales, size_t rows, size_t cols,
                                  float* out) {
-  const bool stream = use_streaming_stores(rows, cols, out);
+  const bool stream = use_streaming_stores<Ops>(rows, cols, out);
   for (size_t r = 0; r < rows; ++r) {
     Ops::values(codes + r * cols, cols, 0, scales[r], out + r * cols, stream);
   }
