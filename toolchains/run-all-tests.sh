@@ -8,8 +8,10 @@
 #   3. the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer) suite;
 #   4. the aarch64 cross build, its suite under qemu-aarch64 for several CPU models (when the cross tools
 #      are installable; the output says when they are not);
-#   5. a smoke run of monoquant_bench (correct output, no timing claims);
-#   6. clang-format on every source file.
+#   5. an install to a staging prefix, and a consumer project built against it with find_package
+#      (shared and static) and with pkg-config;
+#   6. a smoke run of monoquant_bench (correct output, no timing claims);
+#   7. clang-format on every source file.
 # Any failing step fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +57,17 @@ if [ "$arm" = 1 ]; then
     ctest --preset aarch64 -j2
   fi
 fi
+
+step "install and consume"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cmake --install build/release --prefix "$stage/prefix" >/dev/null
+PKG_CONFIG_PATH="$stage/prefix/lib/pkgconfig" cmake -S tests/install -B "$stage/consumer" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$stage/prefix" >/dev/null
+cmake --build "$stage/consumer" >/dev/null
+for variant in shared static pkgconfig; do
+  LD_LIBRARY_PATH="$stage/prefix/lib" "$stage/consumer/consumer_$variant"
+done
 
 step "benchmark smoke run"
 build/release/bench/monoquant_bench --benchmark_filter='(gemv|quantize)/.*/1024x1024/.*t1/cached' \
