@@ -5,7 +5,8 @@
 #   2. on x86-64, the test binaries again on emulated CPUs: qemu-x86_64 -cpu Haswell-v4 (AVX2, no
 #      AVX-512) and -cpu Nehalem (no AVX): the dispatcher must pick the lower variants, and any AVX-512
 #      instruction that leaked into baseline code dies with SIGILL;
-#   3. the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer) suite;
+#   3. the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer) suite, and the ABI of its
+#      (debug-info) shared library against the committed baseline;
 #   4. the aarch64 cross build, its suite under qemu-aarch64 for several CPU models (when the cross tools
 #      are installable; the output says when they are not);
 #   5. an install to a staging prefix, and a consumer project built against it with find_package
@@ -46,6 +47,9 @@ step "asan build and tests"
 cmake --preset asan
 cmake --build --preset asan
 ctest --preset asan -j2
+
+step "ABI against the committed baseline"
+tests/abi/check-abi.sh build/asan/libmonoquant.so
 
 if [ "$arm" = 1 ]; then
   step "aarch64 cross build and tests under qemu-aarch64"
