@@ -132,7 +132,8 @@ TEST_P(ReduceNeon, FirstNonFiniteIsReported) {
        {size_t{1}, size_t{7}, size_t{16}, size_t{31}, size_t{70}, size_t{129}}) {
     const std::vector<float> base =
         test::random_floats(rows * cols, test::Distribution::gaussian, test::test_seed(cols));
-    for (size_t at = 0; at < rows * cols; ++at) {
+    // Every position of short rows; every third (all lanes and tails still) of longer ones.
+    for (size_t at = 0; at < rows * cols; at += (cols <= 16 ? 1 : 3)) {
       for (const float s : specials) {
         std::vector<float> w = base;
         w[at] = s;
