@@ -1,9 +1,9 @@
 // Which variant each kernel family runs on this CPU, through the public C API exactly as a user
 // sees it, printed one line per family ("[monoquant-kernel] <family> <variant>") so that
 // toolchains/run-aarch64-tests.sh can report it per emulated CPU. On aarch64 the choice is also
-// checked against the CPU's features: NEON everywhere, and the dot-product GEMV exactly when
-// getauxval reports FEAT_DotProd (a CPU without it, such as qemu's cortex-a72, must get the NEON
-// fallback).
+// checked against the CPU's features: NEON everywhere, the i8mm GEMV exactly when getauxval reports
+// FEAT_I8MM, else the dot-product GEMV exactly when it reports FEAT_DotProd (a CPU without it, such
+// as qemu's cortex-a72, must get the NEON fallback).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -43,7 +43,10 @@ TEST(DispatchNeon, ReportsAndChecksTheKernelOfEveryFamily) {
     // Only when nothing caps the context (MONOQUANT_ISA unset or the best level).
     if (cap == static_cast<mq_isa>(mq::kernels::best_runnable_isa())) {
       std::string expect = "neon";
-      if (f.id == MQ_KERNEL_GEMV && mq::kernels::isa_runnable(mq::kernels::Isa::neon_dotprod)) {
+      if (f.id == MQ_KERNEL_GEMV && mq::kernels::isa_runnable(mq::kernels::Isa::neon_i8mm)) {
+        expect = "neon-i8mm";
+      } else if (f.id == MQ_KERNEL_GEMV &&
+                 mq::kernels::isa_runnable(mq::kernels::Isa::neon_dotprod)) {
         expect = "neon-dotprod";
       }
       EXPECT_EQ(std::string(name), expect) << f.name;
