@@ -35,8 +35,8 @@ bool pack(const int8_t* values, size_t rows, size_t cols, Scheme scheme, uint8_t
           size_t* bad_index) {
   const int lo = scheme == Scheme::asymmetric ? 0 : -8;
   const int hi = scheme == Scheme::asymmetric ? 15 : 7;
-  // v - lo (wrapping) is in [0, 15] as an unsigned byte exactly when v is in [lo, hi].
-  const int8x16_t lo_v = vdupq_n_s8(static_cast<int8_t>(lo));
+  // v - lo, wrapping in unsigned bytes, is in [0, 15] exactly when v is in [lo, hi].
+  const uint8x16_t lo_v = vdupq_n_u8(static_cast<uint8_t>(lo));
   const size_t row_bytes = int4_row_bytes(cols);
   for (size_t r = 0; r < rows; ++r) {
     const int8_t* in = values + r * cols;
@@ -45,8 +45,8 @@ bool pack(const int8_t* values, size_t rows, size_t cols, Scheme scheme, uint8_t
     for (; c + 32 <= cols; c += 32) {
       const int8x16_t a = vld1q_s8(in + c);
       const int8x16_t b = vld1q_s8(in + c + 16);
-      const uint8x16_t ra = vreinterpretq_u8_s8(vsubq_s8(a, lo_v));
-      const uint8x16_t rb = vreinterpretq_u8_s8(vsubq_s8(b, lo_v));
+      const uint8x16_t ra = vsubq_u8(vreinterpretq_u8_s8(a), lo_v);
+      const uint8x16_t rb = vsubq_u8(vreinterpretq_u8_s8(b), lo_v);
       if (vmaxvq_u8(vmaxq_u8(ra, rb)) > 15) break;  // the scalar tail finds which one
       vst1q_u8(out + c / 2, vcombine_u8(arm_pack_nibbles(a), arm_pack_nibbles(b)));
     }

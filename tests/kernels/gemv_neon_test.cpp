@@ -81,15 +81,22 @@ Canonical random_canonical(const GemvShape& s, uint64_t seed) {
 
 // The variant's packed weights in a buffer that ends at a guard page and starts `misalign` bytes
 // past a 16-byte boundary.
+// (The scalar reference, run for comparison, gets an 8-byte aligned buffer instead: its canonical
+// layout reads its scales as floats in place.)
 struct Packed {
   test::GuardedBuffer buffer;
   size_t offset;
+  std::vector<uint64_t> aligned;
   Packed(const GemvKernel& k, const Canonical& m, size_t misalign)
-      : buffer(k.packed_bytes(m.shape) + misalign), offset(misalign) {
+      : buffer(k.isa == Isa::scalar ? 1 : k.packed_bytes(m.shape) + misalign), offset(misalign) {
+    if (k.isa == Isa::scalar) aligned.resize(k.packed_bytes(m.shape) / 8 + 1);
     k.pack(m.shape, m.codes.data(), m.scales.data(), m.asym() ? m.zero_points.data() : nullptr,
            data());
   }
-  void* data() const { return buffer.as<uint8_t>() + offset; }
+  void* data() const {
+    if (!aligned.empty()) return const_cast<uint64_t*>(aligned.data());
+    return buffer.as<uint8_t>() + offset;
+  }
 };
 
 std::vector<double> reference_f64(const Canonical& m, const std::vector<float>& x, size_t batch,
