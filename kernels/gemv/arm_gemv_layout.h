@@ -42,11 +42,11 @@
 namespace mq::kernels {
 namespace {
 
-constexpr size_t kArmTileRows = 4;
-constexpr size_t kArmChunkCols = 8;
-constexpr size_t kArmChunksPerBlock = kActBlock / kArmChunkCols;  // 4
+inline constexpr size_t kArmTileRows = 4;
+inline constexpr size_t kArmChunkCols = 8;
+inline constexpr size_t kArmChunksPerBlock = kActBlock / kArmChunkCols;  // 4
 // Batch entries that share each decoded chunk of weights.
-constexpr size_t kArmMaxBatchBlock = 4;
+inline constexpr size_t kArmMaxBatchBlock = 4;
 
 static_assert(kActBlock % kArmChunkCols == 0, "an activation block is whole chunks");
 

@@ -16,8 +16,8 @@ bool supports_all(size_t /*cols*/) { return true; }
 bool pack_tail(const int8_t* in, size_t c, size_t cols, int lo, int hi, uint8_t* out,
                size_t* bad_col) {
   for (; c < cols; c += 2) {
-    const int v0 = in[c];
-    const int v1 = c + 1 < cols ? in[c + 1] : 0;
+    const int v0 = in[c];                         // NOLINT(bugprone-signed-char-misuse)
+    const int v1 = c + 1 < cols ? in[c + 1] : 0;  // NOLINT(bugprone-signed-char-misuse)
     if (v0 < lo || v0 > hi) {
       *bad_col = c;
       return false;

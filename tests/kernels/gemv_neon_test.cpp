@@ -163,6 +163,13 @@ Outputs run(const GemvKernel& k, const Canonical& m, const std::vector<float>& x
   return out;
 }
 
+// The bit patterns of floats, for exact comparisons (-0 differs from +0, NaN payloads count).
+std::vector<uint32_t> bits(const std::vector<float>& v) {
+  std::vector<uint32_t> b(v.size());
+  std::memcpy(b.data(), v.data(), v.size() * sizeof(float));
+  return b;
+}
+
 std::string describe(const GemvShape& s, size_t batch) {
   return std::to_string(s.rows) + "x" + std::to_string(s.cols) + " g" + std::to_string(s.group) +
          (s.format == Format::int8_rows ? " int8rows"
@@ -188,7 +195,8 @@ void check_shape(const GemvKernel& k, const GemvShape& s, size_t batch, bool wit
     k.unpack(s, packed.data(), codes.data(), scales.as<float>(),
              m.asym() ? zps.as<uint8_t>() : nullptr);
     ASSERT_EQ(std::memcmp(codes.data(), m.codes.data(), m.codes.size()), 0) << what;
-    ASSERT_EQ(std::memcmp(scales.data(), m.scales.data(), m.scales.size() * sizeof(float)), 0)
+    ASSERT_EQ(bits(std::vector<float>(scales.as<float>(), scales.as<float>() + m.scales.size())),
+              bits(m.scales))
         << what;
     if (m.asym()) {
       ASSERT_EQ(std::memcmp(zps.data(), m.zero_points.data(), m.zero_points.size()), 0) << what;
@@ -211,7 +219,7 @@ void check_shape(const GemvKernel& k, const GemvShape& s, size_t batch, bool wit
     ASSERT_NEAR(got.f32[i], exact[i], tol) << what << " F32 y[" << i << "]";
     ASSERT_NEAR(want.f32[i], exact[i], tol) << what << " scalar F32 y[" << i << "] (bound check)";
   }
-  ASSERT_EQ(std::memcmp(got.int8.data(), want.int8.data(), got.int8.size() * sizeof(float)), 0)
+  ASSERT_EQ(bits(got.int8), bits(want.int8))
       << what << ": INT8 mode differs from the scalar reference";
 }
 
@@ -299,7 +307,7 @@ TEST_P(GemvNeon, ExtremeCodesDoNotOverflowIntermediates) {
       }
       const Outputs got8 = run(k, m8, x, 1, {}, 0, 4, 0);
       const Outputs want8 = run(ref, m8, x, 1, {}, 0, 4, 0);
-      ASSERT_EQ(std::memcmp(got8.int8.data(), want8.int8.data(), 4 * sizeof(float)), 0)
+      ASSERT_EQ(bits(got8.int8), bits(want8.int8))
           << "int8 rows, cols " << cols << " pattern " << sign_pattern;
       if (sign_pattern == 0) {
         // Row 0: 127 * 127 per column times sx = 1/127 and scale 1; row 1 the negation.
@@ -319,7 +327,7 @@ TEST_P(GemvNeon, ExtremeCodesDoNotOverflowIntermediates) {
       }
       const Outputs got4 = run(k, m4, x, 1, {}, 0, 4, 0);
       const Outputs want4 = run(ref, m4, x, 1, {}, 0, 4, 0);
-      ASSERT_EQ(std::memcmp(got4.int8.data(), want4.int8.data(), 4 * sizeof(float)), 0)
+      ASSERT_EQ(bits(got4.int8), bits(want4.int8))
           << "int4, cols " << cols << " pattern " << sign_pattern;
       // Symmetric -8 everywhere (stored as 0 after the +8 offset).
       GemvShape s4s{4, cols, 32, Format::int4, Scheme::symmetric};
@@ -330,9 +338,9 @@ TEST_P(GemvNeon, ExtremeCodesDoNotOverflowIntermediates) {
                     groups};
       const Outputs got4s = run(k, m4s, x, 1, {}, 0, 4, 0);
       const Outputs want4s = run(ref, m4s, x, 1, {}, 0, 4, 0);
-      ASSERT_EQ(std::memcmp(got4s.int8.data(), want4s.int8.data(), 4 * sizeof(float)), 0)
+      ASSERT_EQ(bits(got4s.int8), bits(want4s.int8))
           << "int4 sym -8, cols " << cols << " pattern " << sign_pattern;
-      ASSERT_EQ(std::memcmp(got4s.f32.data(), want4s.f32.data(), 4 * sizeof(float)), 0)
+      ASSERT_EQ(bits(got4s.f32), bits(want4s.f32))
           << "int4 sym -8 F32 (exact small integers), cols " << cols;
     }
   }
