@@ -72,13 +72,7 @@ struct Ops {
     const B s(scale);
     size_t i = 0;
     if (stream) {
-      // A masked store up to the next 64-byte boundary, then whole aligned vectors.
-      const size_t head = (64 - reinterpret_cast<uintptr_t>(out) % 64) % 64 / sizeof(float);
-      i = head < n ? head : n;
-      if (i > 0) {
-        const __mmask16 lanes = x86::avx512_mask16(i);
-        _mm512_mask_storeu_ps(out, lanes, values16(_mm_maskz_loadu_epi8(lanes, codes), zpv, s));
-      }
+      // Whole lines (see use_streaming_stores); the loops below have nothing left to do.
       for (; i + 16 <= n; i += 16) _mm512_stream_ps(out + i, values16(load16(codes + i), zpv, s));
     }
     for (; i + 64 <= n; i += 64) {

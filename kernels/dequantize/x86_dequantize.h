@@ -12,18 +12,20 @@
 //       // n codes from (n + 1) / 2 caller bytes; may write codes up to kStagedCols + kStagedSlack
 //   void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out, bool stream);
 //       // out[i] = (float)(codes[i] - zp) * scale, codes from the caller or the staging buffer;
-//       // with `stream`, the aligned body is written with non-temporal stores
+//       // with `stream` (out 64-byte aligned, n a multiple of 16), non-temporal stores
 //
 //   static constexpr bool kStreamingStores;  // whether `stream` may be set (see below)
 //
 // Outputs of at least kStreamingStoreBytes per call are written with non-temporal stores (then
-// fenced) by the variants that set kStreamingStores: an output that large does not stay in cache
-// for the caller anyway, and streaming stores skip the read-for-ownership of every line. Smaller
-// outputs use ordinary stores and stay cached. On the Zen 5 test machine, in interleaved runs
-// against the better of the plain and non-temporal write bandwidth, non-temporal stores were
-// slightly better for the AVX-512 variant (0.81-0.86 against 0.72-0.80) and clearly worse for the
-// AVX2 one (0.73-0.77 against 0.87-1.0), so only the AVX-512 variant uses them.
-// Internal linkage only, see kernels/pack/x86_nibbles.h.
+// fenced) by the variants that set kStreamingStores, when every group's part of a row starts and
+// ends on a 64-byte line (output 64-byte aligned, group size and row length multiples of 16): an
+// output that large does not stay in cache for the caller anyway, and streaming stores skip the
+// read-for-ownership of every line. Anything else uses ordinary stores. Measured on the Zen 5 test
+// machine, in interleaved runs against the better of the plain and non-temporal write bandwidth:
+// AVX-512 with aligned lines 0.81-0.91 non-temporal against 0.72-0.85 plain; but with the output
+// 16 bytes off a line, the lines shared by two groups (written by ordinary stores beside
+// non-temporal ones) dropped it to 0.48 against 0.81 plain, hence the alignment condition. AVX2:
+// 0.73-0.77 non-temporal against 0.87-1.0 plain, so it never uses them.
 #ifndef MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
 #define MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
 
@@ -41,13 +43,10 @@ constexpr size_t kStagedSlack = 128;
 constexpr size_t kStreamingStoreBytes = size_t{8} << 20;
 
 template <class Ops>
-static bool use_streaming_stores(size_t rows, size_t cols, const float* out) {
-  // Non-temporal stores need aligned addresses; a float pointer that is not even 4-byte aligned
-  // (not valid C, but seen through FFI) keeps ordinary stores.
+static bool use_streaming_stores(size_t rows, size_t cols, size_t group, const float* out) {
   return Ops::kStreamingStores && rows * cols * sizeof(float) >= kStreamingStoreBytes &&
-         reinterpret_cast<uintptr_t>(out) % sizeof(float) == 0;
+         reinterpret_cast<uintptr_t>(out) % 64 == 0 && cols % 16 == 0 && group % 16 == 0;
 }
-
 template <class Ops>
 static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
                                  const uint8_t* zero_points, size_t rows, size_t cols, size_t group,
@@ -56,7 +55,7 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
   const size_t row_bytes = int4_row_bytes(cols);
   const bool asym = scheme == Scheme::asymmetric;
   alignas(64) int8_t staged[kStagedCols + kStagedSlack];
-  const bool stream = use_streaming_stores<Ops>(rows, cols, out);
+  const bool stream = use_streaming_stores<Ops>(rows, cols, group, out);
   for (size_t r = 0; r < rows; ++r) {
     const uint8_t* row = codes + r * row_bytes;
     float* row_out = out + r * cols;
@@ -78,7 +77,7 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
 template <class Ops>
 static void dequantize_int8_rows(const int8_t* codes, const float* scales, size_t rows, size_t cols,
                                  float* out) {
-  const bool stream = use_streaming_stores<Ops>(rows, cols, out);
+  const bool stream = use_streaming_stores<Ops>(rows, cols, 16, out);
   for (size_t r = 0; r < rows; ++r) {
     Ops::values(codes + r * cols, cols, 0, scales[r], out + r * cols, stream);
   }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cfloat>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -140,47 +141,52 @@ TEST_P(DequantizeX86, Int8EveryRowLengthMatchesScalar) {
   expect_same_int8(k, 2, 11011, false);
 }
 
-// Outputs of 8 MiB and more take the x86 variants' non-temporal store path: every output alignment
-// (the head before the first aligned vector), group sizes that split vectors, both formats.
-TEST_P(DequantizeX86, LargeOutputsAtEveryAlignmentMatchScalar) {
+// Outputs of 8 MiB and more take the AVX-512 variant's non-temporal store path when the output is
+// 64-byte aligned and group size and row length are multiples of 16, ordinary stores otherwise:
+// both, at several output alignments, group sizes that split vectors, both formats.
+TEST_P(DequantizeX86, LargeOutputsMatchScalar) {
   const DequantizeKernel& k = *GetParam();
   MQ_SKIP_IF_NOT_RUNNABLE(k);
   const size_t rows = 2048;
-  const size_t cols = 1031;  // 8.06 MiB of fp32 output
-  const size_t bytes = rows * int4_row_bytes(cols);
-  const std::vector<uint8_t> code_bytes = test::random_bytes(bytes, test::test_seed());
-  std::vector<float> out(rows * cols + 16);
-  std::vector<float> expect(rows * cols);
-  for (const size_t group : {size_t{128}, size_t{48}}) {
-    const size_t groups = rows * groups_per_row(cols, group);
-    const std::vector<float> scales = test_scales(groups, test::test_seed(group), false);
-    std::vector<uint8_t> zps = test::random_bytes(groups, test::test_seed(group + 1));
-    for (uint8_t& z : zps) z &= 0x0F;
-    for (const Scheme scheme : kSchemes) {
-      const uint8_t* zp = scheme == Scheme::asymmetric ? zps.data() : nullptr;
-      reference().int4(code_bytes.data(), scales.data(), zp, rows, cols, group, scheme,
-                       expect.data());
-      for (const size_t shift : {size_t{0}, size_t{1}, size_t{7}, size_t{15}}) {
-        float* dst = out.data() + shift;
-        k.int4(code_bytes.data(), scales.data(), zp, rows, cols, group, scheme, dst);
-        for (size_t i = 0; i < rows * cols; ++i) {
-          ASSERT_EQ(bits(dst[i]), bits(expect[i]))
-              << "value " << i << " g" << group << " shift " << shift;
+  std::vector<float> memory(rows * 1040 + 64);
+  // A 64-byte aligned base inside `memory`.
+  const auto misalign = reinterpret_cast<uintptr_t>(memory.data()) % 64;
+  float* base = memory.data() + (misalign == 0 ? 0 : (64 - misalign) / sizeof(float));
+  for (const size_t cols : {size_t{1040}, size_t{1031}}) {  // 8.1 / 8.06 MiB of fp32 output
+    const size_t bytes = rows * int4_row_bytes(cols);
+    const std::vector<uint8_t> code_bytes = test::random_bytes(bytes, test::test_seed(cols));
+    std::vector<float> expect(rows * cols);
+    for (const size_t group : {size_t{128}, size_t{48}, size_t{40}}) {
+      const size_t groups = rows * groups_per_row(cols, group);
+      const std::vector<float> scales = test_scales(groups, test::test_seed(group), false);
+      std::vector<uint8_t> zps = test::random_bytes(groups, test::test_seed(group + 1));
+      for (uint8_t& z : zps) z &= 0x0F;
+      for (const Scheme scheme : kSchemes) {
+        const uint8_t* zp = scheme == Scheme::asymmetric ? zps.data() : nullptr;
+        reference().int4(code_bytes.data(), scales.data(), zp, rows, cols, group, scheme,
+                         expect.data());
+        for (const size_t shift : {size_t{0}, size_t{1}, size_t{4}, size_t{15}}) {
+          float* dst = base + shift;
+          k.int4(code_bytes.data(), scales.data(), zp, rows, cols, group, scheme, dst);
+          for (size_t i = 0; i < rows * cols; ++i) {
+            ASSERT_EQ(bits(dst[i]), bits(expect[i])) << "value " << i << " of " << rows << "x"
+                                                     << cols << " g" << group << " shift " << shift;
+          }
         }
       }
     }
-  }
-  std::vector<int8_t> codes8(rows * cols);
-  for (size_t i = 0; i < codes8.size(); ++i) {
-    codes8[i] = static_cast<int8_t>(static_cast<int>(code_bytes[i % bytes]) % 255 - 127);
-  }
-  const std::vector<float> row_scales = test_scales(rows, test::test_seed(3), false);
-  reference().int8_rows(codes8.data(), row_scales.data(), rows, cols, expect.data());
-  for (const size_t shift : {size_t{0}, size_t{3}}) {
-    float* dst = out.data() + shift;
-    k.int8_rows(codes8.data(), row_scales.data(), rows, cols, dst);
-    for (size_t i = 0; i < rows * cols; ++i) {
-      ASSERT_EQ(bits(dst[i]), bits(expect[i])) << "int8 value " << i << " shift " << shift;
+    std::vector<int8_t> codes8(rows * cols);
+    for (size_t i = 0; i < codes8.size(); ++i) {
+      codes8[i] = static_cast<int8_t>(static_cast<int>(code_bytes[i % bytes]) % 255 - 127);
+    }
+    const std::vector<float> row_scales = test_scales(rows, test::test_seed(3), false);
+    reference().int8_rows(codes8.data(), row_scales.data(), rows, cols, expect.data());
+    for (const size_t shift : {size_t{0}, size_t{3}}) {
+      float* dst = base + shift;
+      k.int8_rows(codes8.data(), row_scales.data(), rows, cols, dst);
+      for (size_t i = 0; i < rows * cols; ++i) {
+        ASSERT_EQ(bits(dst[i]), bits(expect[i])) << "int8 value " << i << " shift " << shift;
+      }
     }
   }
 }
