@@ -49,9 +49,10 @@ void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int 
   const __m256i add32 = _mm256_set1_epi8(static_cast<char>(add));
   const __m256i lo32 = _mm256_set1_epi8(static_cast<char>(lo));
   const __m256i hi32 = _mm256_set1_epi8(static_cast<char>(hi));
+  if (n < 32) x86::prefetch_advance(pf, n);
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    if (i % x86::kPrefetchPiece == 0) x86::prefetch_advance(pf, x86::kPrefetchPiece);
+    x86::prefetch_piece(pf, i, n);
     const __m256i q = narrow32(rounded(w + i, inv), rounded(w + i + 8, inv),
                                rounded(w + i + 16, inv), rounded(w + i + 24, inv));
     const __m256i c = _mm256_min_epi8(_mm256_max_epi8(_mm256_adds_epi8(q, add32), lo32), hi32);
@@ -122,6 +123,7 @@ struct Ops {
   static void codes4(const float* w, size_t n, const GroupParams& p, bool asym, uint8_t* codes,
                      x86::StreamPrefetch* pf) {
     if (n < 8) {
+      x86::prefetch_advance(pf, n);
       const float lo = x86::int4_code_lo(asym);
       const float hi = x86::int4_code_hi(asym);
       for (size_t i = 0; i < n; ++i) {
@@ -156,6 +158,7 @@ struct Ops {
   static void codes8(const float* w, size_t n, const GroupParams& p, int8_t* codes,
                      x86::StreamPrefetch* pf) {
     if (n < 8) {
+      x86::prefetch_advance(pf, n);
       for (size_t i = 0; i < n; ++i) {
         codes[i] = static_cast<int8_t>(quantize_value(w[i], p, -127.0F, 127.0F));
       }

@@ -54,9 +54,10 @@ void codes_simd(const float* w, size_t n, float inv_scale, int add, int lo, int 
   const __m512i add64 = _mm512_set1_epi8(static_cast<char>(add));
   const __m512i lo64 = _mm512_set1_epi8(static_cast<char>(lo));
   const __m512i hi64 = _mm512_set1_epi8(static_cast<char>(hi));
+  if (n < 64) x86::prefetch_advance(pf, n);
   size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    if (i % x86::kPrefetchPiece == 0) x86::prefetch_advance(pf, x86::kPrefetchPiece);
+    x86::prefetch_piece(pf, i, n);
     const __m512i q = narrow64(
         rounded(B::load_unaligned(w + i), inv), rounded(B::load_unaligned(w + i + 16), inv),
         rounded(B::load_unaligned(w + i + 32), inv), rounded(B::load_unaligned(w + i + 48), inv));

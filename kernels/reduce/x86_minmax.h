@@ -71,6 +71,17 @@ static inline void prefetch_advance(StreamPrefetch* pf, size_t floats) {
   }
 }
 
+// For a loop over a run of n floats in steps of `step` floats (a divisor of kPrefetchPiece),
+// called at the top of every step i: at each piece boundary, advances by the piece (the rest of
+// the run, for the last one), so that a run advances the prefetch point by exactly its length,
+// tails included. Runs shorter than one step advance before their loop instead. (Advancing by
+// whole pieces for short runs let the prefetch point run away from the work, a few hundred bytes
+// per group, until prefetching did nothing.)
+static inline void prefetch_piece(StreamPrefetch* pf, size_t i, size_t n) {
+  if (i % kPrefetchPiece == 0)
+    prefetch_advance(pf, n - i < kPrefetchPiece ? n - i : kPrefetchPiece);
+}
+
 // The value of v, forced into a register. GCC folds a load into every instruction that uses it
 // (min, max and the NaN compare), tripling the load-port traffic of a reduction that is meant to
 // be bound by memory bandwidth; an empty asm that "modifies" the register stops that.
@@ -138,6 +149,7 @@ static inline float avx2_hmax(__m256 v) {
 // min / max do not mind; shorter runs are scalar.
 static inline bool avx2_minmax(const float* p, size_t n, float* mn_out, float* mx_out,
                                StreamPrefetch* pf) {
+  if (n < 32) prefetch_advance(pf, n);
   if (n < 8) return scalar_minmax(p, n, mn_out, mx_out);
   using B = Avx2Floats;
   B mn0(INFINITY), mn1(INFINITY), mn2(INFINITY), mn3(INFINITY);
@@ -145,7 +157,7 @@ static inline bool avx2_minmax(const float* p, size_t n, float* mn_out, float* m
   __m256 nan = _mm256_setzero_ps();
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    if (i % kPrefetchPiece == 0) prefetch_advance(pf, kPrefetchPiece);
+    prefetch_piece(pf, i, n);
     const B a = avx2_load(p + i);
     const B b = avx2_load(p + i + 8);
     const B c = avx2_load(p + i + 16);
@@ -291,9 +303,10 @@ static inline bool avx512_minmax(const float* p, size_t n, float* mn_out, float*
   B mn0(INFINITY), mn1(INFINITY), mn2(INFINITY), mn3(INFINITY);
   B mx0(-INFINITY), mx1(-INFINITY), mx2(-INFINITY), mx3(-INFINITY);
   __mmask16 nan = 0;
+  if (n < 64) prefetch_advance(pf, n);
   size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    if (i % kPrefetchPiece == 0) prefetch_advance(pf, kPrefetchPiece);
+    prefetch_piece(pf, i, n);
     const B a = avx512_load(p + i);
     const B b = avx512_load(p + i + 16);
     const B c = avx512_load(p + i + 32);
