@@ -28,10 +28,16 @@
 
 namespace mq::kernels::x86 {
 
+// Builtins, not std::isfinite / std::fabs: those are inline functions with external linkage, and
+// an unoptimised build emits a copy of them in this (ISA-flagged) object that the linker may keep
+// for baseline code too.
+static inline bool finite_value(float v) { return __builtin_isfinite(v); }
+static inline float magnitude(float v) { return __builtin_fabsf(v); }
+
 // Offset of the first inf or NaN in p[0, n), or n.
 static inline size_t first_non_finite(const float* p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    if (!is_finite(p[i])) return i;
+    if (!finite_value(p[i])) return i;
   }
   return n;
 }
@@ -96,8 +102,8 @@ static inline V in_register(V v) {
 // the finite values it is given, fmax is the plain maximum: equal non-negative floats have the
 // same bits.
 static inline float absmax_of(float mn, float mx) {
-  const float a = std::fabs(mn);
-  const float b = std::fabs(mx);
+  const float a = magnitude(mn);
+  const float b = magnitude(mx);
   return a > b ? a : b;
 }
 
@@ -107,7 +113,7 @@ static inline bool scalar_minmax(const float* p, size_t n, float* mn_out, float*
   float mx = -INFINITY;
   for (size_t i = 0; i < n; ++i) {
     const float v = p[i];
-    if (!is_finite(v)) return false;
+    if (!finite_value(v)) return false;
     mn = v < mn ? v : mn;
     mx = v > mx ? v : mx;
   }
