@@ -43,6 +43,11 @@ if [ "$(uname -m)" = x86_64 ]; then
   done
 fi
 
+step "debug objects: no weak function shared across ISAs (unoptimised builds emit the most)"
+cmake --preset debug >/dev/null
+cmake --build --preset debug --target monoquant_objects
+ctest --test-dir build/debug -R isa_objects_keep_their_code --output-on-failure
+
 step "asan build and tests"
 cmake --preset asan
 cmake --build --preset asan

@@ -9,7 +9,6 @@
 #define MONOQUANT_KERNELS_COMMON_QUANT_RULES_H
 
 #include <cfloat>
-#include <cmath>
 #include <cstdint>
 
 namespace mq::kernels {
@@ -34,13 +33,13 @@ static inline bool asymmetric_params(float mn, float mx, GroupParams* out) {
   const float lo = mn < 0.0F ? mn : 0.0F;
   const float hi = mx > 0.0F ? mx : 0.0F;
   const float scale = (hi - lo) / 15.0F;
-  if (std::isinf(scale)) return false;
+  if (__builtin_isinf(scale)) return false;
   if (!(scale >= FLT_MIN)) {
     *out = {0.0F, 0.0F, 0.0F};
     return true;
   }
   const float inv = 1.0F / scale;
-  float zp = std::nearbyint(-lo * inv);
+  float zp = __builtin_nearbyintf(-lo * inv);
   zp = zp < 0.0F ? 0.0F : (zp > 15.0F ? 15.0F : zp);
   *out = {scale, inv, zp};
   return true;
@@ -49,12 +48,12 @@ static inline bool asymmetric_params(float mn, float mx, GroupParams* out) {
 // One code: clamp(round(w * inv) + zp, lo, hi), round to nearest with ties to even (the kernels run
 // in the default FP environment, see fp_env.h).
 static inline int32_t quantize_value(float w, const GroupParams& p, float lo, float hi) {
-  float q = std::nearbyint(w * p.inv) + p.zp;
+  float q = __builtin_nearbyintf(w * p.inv) + p.zp;
   q = q < lo ? lo : (q > hi ? hi : q);
   return static_cast<int32_t>(q);
 }
 
-static inline bool is_finite(float v) { return std::isfinite(v); }
+static inline bool is_finite(float v) { return __builtin_isfinite(v); }
 
 }  // namespace mq::kernels
 
