@@ -63,6 +63,22 @@ __mmask16 row_mask(size_t tile, size_t row_begin, size_t row_end) {
   return static_cast<__mmask16>(lane_mask(hi) & ~lane_mask(lo));
 }
 
+#ifndef MQ_X86_GEMV_PREFETCH
+#define MQ_X86_GEMV_PREFETCH 0
+#endif
+#ifndef MQ_X86_GEMV_HINT
+#define MQ_X86_GEMV_HINT _MM_HINT_T0
+#endif
+constexpr size_t kPrefetchBytes = MQ_X86_GEMV_PREFETCH;
+
+void prefetch_lines(const uint8_t* p, size_t bytes, const uint8_t* last_line) {
+  if (kPrefetchBytes == 0) return;
+  for (size_t i = 0; i < bytes; i += 64) {
+    const uint8_t* a = p + kPrefetchBytes + i;
+    _mm_prefetch(reinterpret_cast<const char*>(a < last_line ? a : last_line), MQ_X86_GEMV_HINT);
+  }
+}
+
 // --------------------------------------------------------------------------------------------
 // INT8 mode.
 
@@ -146,10 +162,12 @@ void store_tile(const __m512 (&acc)[MB], const float* bias, float* y, size_t row
   }
 }
 
+// One tile (16 rows) for MB batch entries.
 template <bool kVnni, int MB>
-void int8_tiles(const X86Layout& l, const uint8_t* packed, const uint8_t* act, size_t act_stride,
-                const float* bias, float* y, size_t rows, size_t row_begin, size_t row_end) {
-  for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
+void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const uint8_t* act,
+               size_t act_stride, const float* bias, float* y, size_t rows, __mmask16 mask) {
+  const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+  {
     const uint8_t* base = packed + tile * l.tile_bytes;
     __m512 acc[MB];
     for (int m = 0; m < MB; ++m) acc[m] = _mm512_setzero_ps();
@@ -165,6 +183,7 @@ void int8_tiles(const X86Layout& l, const uint8_t* packed, const uint8_t* act, s
                                  : _mm512_set1_epi32(8);
         for (size_t b = 0; b < nb; ++b) {
           __m512i u[8];
+          prefetch_lines(blocks + b * l.block_bytes, l.block_bytes, last_line);
           unpack_int4_block(blocks + b * l.block_bytes, u);
           for (int m = 0; m < MB; ++m) {
             const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
@@ -187,7 +206,7 @@ void int8_tiles(const X86Layout& l, const uint8_t* packed, const uint8_t* act, s
           _mm512_loadu_ps(reinterpret_cast<const float*>(base + l.scales_offset(g)));
       for (int m = 0; m < MB; ++m) acc[m] = _mm512_add_ps(acc[m], _mm512_mul_ps(scale, gsum[m]));
     }
-    store_tile<MB>(acc, bias, y, rows, tile, row_mask(tile, row_begin, row_end));
+    store_tile<MB>(acc, bias, y, rows, tile, mask);
   }
 }
 
@@ -232,7 +251,7 @@ void quantize_act_row(const X86Layout& l, const float* x, uint8_t* act) {
 // Chains of independent FMAs per batch entry: enough to hide the FMA latency at MB = 1.
 template <int MB>
 constexpr int f32_chains() {
-  return MB == 1 ? 4 : (MB == 2 ? 2 : 1);
+  return MB == 1 ? 8 : (MB == 2 ? 4 : (MB <= 4 ? 2 : 1));
 }
 
 // One INT4 block of one tile, `valid` columns (32 on the fast path), MB batch entries.
@@ -250,8 +269,9 @@ void f32_int4_block(const uint8_t* block, const float* const (&x)[MB], size_t co
         const __m512i idx = j == 0 ? v : _mm512_srli_epi32(v, 4 * j);
         __m512 w = _mm512_permutexvar_ps(idx, table);
         if constexpr (kAsym) w = _mm512_sub_ps(w, z);
+        constexpr int ch = (t * 8 + j) % kCh;
         for (int m = 0; m < MB; ++m) {
-          acc[m][t % kCh] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col]), acc[m][t % kCh]);
+          acc[m][ch] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col]), acc[m][ch]);
         }
       });
     });
@@ -283,9 +303,9 @@ void f32_int8_block(const uint8_t* block, const float* const (&x)[MB], size_t co
         constexpr unsigned k = decltype(kc)::value;
         const __m512i sv = k == 3 ? v : _mm512_slli_epi32(v, 24 - 8 * k);
         const __m512 w = _mm512_cvtepi32_ps(_mm512_srai_epi32(sv, 24));
+        constexpr int ch = (t * 4 + k) % kCh;
         for (int m = 0; m < MB; ++m) {
-          acc[m][t % kCh] =
-              _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col0 + 4 * t + k]), acc[m][t % kCh]);
+          acc[m][ch] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col0 + 4 * t + k]), acc[m][ch]);
         }
       });
     });
@@ -301,9 +321,10 @@ void f32_int8_block(const uint8_t* block, const float* const (&x)[MB], size_t co
   }
 }
 
+// One tile (16 rows) for MB batch entries.
 template <int MB, bool kInt4, bool kAsym>
-void f32_tiles(const X86Layout& l, const uint8_t* packed, const float* x, size_t cols,
-               const float* bias, float* y, size_t rows, size_t row_begin, size_t row_end) {
+void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const float* x, size_t cols,
+              const float* bias, float* y, size_t rows, __mmask16 mask) {
   constexpr int kCh = f32_chains<MB>();
   // table[u] = the code's value before the zero point: u - 8 (symmetric) or u (asymmetric).
   const __m512 table = kAsym
@@ -311,7 +332,7 @@ void f32_tiles(const X86Layout& l, const uint8_t* packed, const float* x, size_t
                            : _mm512_setr_ps(-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7);
   const float* xs[MB];
   for (int m = 0; m < MB; ++m) xs[m] = x + m * cols;
-  for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
+  {
     const uint8_t* base = packed + tile * l.tile_bytes;
     __m512 out[MB];
     for (int m = 0; m < MB; ++m) out[m] = _mm512_setzero_ps();
@@ -345,7 +366,7 @@ void f32_tiles(const X86Layout& l, const uint8_t* packed, const float* x, size_t
         out[m] = _mm512_fmadd_ps(s, scale, out[m]);
       }
     }
-    store_tile<MB>(out, bias, y, rows, tile, row_mask(tile, row_begin, row_end));
+    store_tile<MB>(out, bias, y, rows, tile, mask);
   }
 }
 
@@ -376,63 +397,50 @@ void quantize_act(const GemvShape& s, const float* x, size_t batch, void* act) {
   }
 }
 
-template <int MB>
-void f32_dispatch(const X86Layout& l, const GemvShape& s, const uint8_t* p, const float* x,
-                  const float* bias, float* y, size_t row_begin, size_t row_end) {
-  if (!l.int4) {
-    f32_tiles<MB, false, false>(l, p, x, s.cols, bias, y, s.rows, row_begin, row_end);
-  } else if (l.asym) {
-    f32_tiles<MB, true, true>(l, p, x, s.cols, bias, y, s.rows, row_begin, row_end);
-  } else {
-    f32_tiles<MB, true, false>(l, p, x, s.cols, bias, y, s.rows, row_begin, row_end);
-  }
-}
-
-// Runs fn<MB>(batch offset) over the batch in passes of at most kMaxBatch entries.
-template <template <int> class Pass, class... Args>
-void batch_passes(size_t batch, Args&&... args) {
+// Calls fn(std::integral_constant<int, MB>, b0) for the batch in passes of at most kMaxBatch
+// entries.
+template <class Fn>
+void batch_passes(size_t batch, Fn&& fn) {
   for (size_t b0 = 0; b0 < batch; b0 += kMaxBatch) {
-    const size_t n = batch - b0 < kMaxBatch ? batch - b0 : kMaxBatch;
-    switch (n) {
-      case 1: Pass<1>::run(b0, args...); break;
-      case 2: Pass<2>::run(b0, args...); break;
-      case 3: Pass<3>::run(b0, args...); break;
-      case 4: Pass<4>::run(b0, args...); break;
-      case 5: Pass<5>::run(b0, args...); break;
-      case 6: Pass<6>::run(b0, args...); break;
-      case 7: Pass<7>::run(b0, args...); break;
-      default: Pass<8>::run(b0, args...); break;
+    switch (batch - b0 < kMaxBatch ? batch - b0 : kMaxBatch) {
+      case 1: fn(std::integral_constant<int, 1>{}, b0); break;
+      case 2: fn(std::integral_constant<int, 2>{}, b0); break;
+      case 3: fn(std::integral_constant<int, 3>{}, b0); break;
+      case 4: fn(std::integral_constant<int, 4>{}, b0); break;
+      case 5: fn(std::integral_constant<int, 5>{}, b0); break;
+      case 6: fn(std::integral_constant<int, 6>{}, b0); break;
+      case 7: fn(std::integral_constant<int, 7>{}, b0); break;
+      default: fn(std::integral_constant<int, 8>{}, b0); break;
     }
   }
 }
 
-template <int MB>
-struct F32Pass {
-  static void run(size_t b0, const X86Layout& l, const GemvShape& s, const uint8_t* p,
-                  const float* x, const float* bias, float* y, size_t row_begin, size_t row_end) {
-    f32_dispatch<MB>(l, s, p, x + b0 * s.cols, bias, y + b0 * s.rows, row_begin, row_end);
+// Every tile that [row_begin, row_end) touches, one after the other (one stream); a larger batch
+// runs its passes tile by tile, so that the tile is still in cache for the next pass.
+template <bool kInt4, bool kAsym>
+void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const float* x,
+              size_t batch, const float* bias, float* y, size_t row_begin, size_t row_end) {
+  for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
+    const __mmask16 mask = row_mask(tile, row_begin, row_end);
+    batch_passes(batch, [&](auto mb, size_t b0) {
+      f32_tile<decltype(mb)::value, kInt4, kAsym>(l, p, tile, x + b0 * s.cols, s.cols, bias,
+                                                  y + b0 * s.rows, s.rows, mask);
+    });
   }
-};
-
-template <bool kVnni>
-struct Int8Passes {
-  template <int MB>
-  struct Pass {
-    static void run(size_t b0, const X86Layout& l, const GemvShape& s, const uint8_t* p,
-                    const uint8_t* act, size_t stride, const float* bias, float* y,
-                    size_t row_begin, size_t row_end) {
-      int8_tiles<kVnni, MB>(l, p, act + b0 * stride, stride, bias, y + b0 * s.rows, s.rows,
-                            row_begin, row_end);
-    }
-  };
-};
+}
 
 void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t batch,
               const float* bias, float* y, size_t row_begin, size_t row_end) {
   if (row_begin >= row_end) return;
   const X86Layout l = x86_layout(s, kTile);
-  batch_passes<F32Pass>(batch, l, s, static_cast<const uint8_t*>(packed), x, bias, y, row_begin,
-                        row_end);
+  const auto* p = static_cast<const uint8_t*>(packed);
+  if (!l.int4) {
+    f32_rows<false, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
+  } else if (l.asym) {
+    f32_rows<true, true>(l, s, p, x, batch, bias, y, row_begin, row_end);
+  } else {
+    f32_rows<true, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
+  }
 }
 
 template <bool kVnni>
@@ -441,9 +449,15 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
   if (row_begin >= row_end) return;
   const X86Layout l = x86_layout(s, kTile);
   const size_t stride = act_blocks(l) * sizeof(ActBlock);
-  batch_passes<Int8Passes<kVnni>::template Pass>(batch, l, s, static_cast<const uint8_t*>(packed),
-                                                 static_cast<const uint8_t*>(act), stride, bias, y,
-                                                 row_begin, row_end);
+  const auto* p = static_cast<const uint8_t*>(packed);
+  const auto* a = static_cast<const uint8_t*>(act);
+  for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
+    const __mmask16 mask = row_mask(tile, row_begin, row_end);
+    batch_passes(batch, [&](auto mb, size_t b0) {
+      int8_tile<kVnni, decltype(mb)::value>(l, p, tile, a + b0 * stride, stride, bias,
+                                            y + b0 * s.rows, s.rows, mask);
+    });
+  }
 }
 
 }  // namespace
