@@ -32,21 +32,6 @@ void unroll(std::index_sequence<Is...> /*unused*/, F&& f) {
 
 __m256i bcast32(const void* p) { return _mm256_set1_epi32(static_cast<int>(load_u32(p))); }
 
-// Lanes i with lo <= i < hi set (all bits), as an integer mask for maskload / maskstore.
-__m256i lane_range(size_t lo, size_t hi) {
-  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256i ge_lo = _mm256_cmpgt_epi32(iota, _mm256_set1_epi32(static_cast<int>(lo) - 1));
-  const __m256i lt_hi = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), iota);
-  return _mm256_and_si256(ge_lo, lt_hi);
-}
-
-__m256i row_mask(size_t tile, size_t row_begin, size_t row_end) {
-  const size_t first = tile * kTile;
-  const size_t lo = row_begin > first ? row_begin - first : 0;
-  const size_t hi = row_end - first < kTile ? row_end - first : kTile;
-  return lane_range(lo, hi);
-}
-
 float hmax(__m256 v) {
   __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   m = _mm_max_ps(m, _mm_movehl_ps(m, m));
@@ -103,19 +88,44 @@ __m256i dot_int8_block(const uint8_t* block, const uint8_t* act) {
   return _mm256_add_epi32(a0, a1);
 }
 
+// Rows [lo, hi) of a tile, as lane indices.
+struct LaneRange {
+  size_t lo;
+  size_t hi;
+};
+
+LaneRange row_lanes(size_t tile, size_t row_begin, size_t row_end) {
+  const size_t first = tile * kTile;
+  return {row_begin > first ? row_begin - first : 0,
+          row_end - first < kTile ? row_end - first : kTile};
+}
+
+// y rows of one tile for MB batch entries: y[m][r] = acc[m][r] + bias[r] for the lanes in range.
+// A partial tile goes through the stack (no masked loads or stores: VMASKMOVPS does not fault on
+// masked lanes on hardware, but emulators such as qemu load the whole vector).
 template <int MB>
 void store_tile(const __m256 (&acc)[MB], const float* bias, float* y, size_t rows, size_t tile,
-                __m256i mask) {
-  const __m256 b =
-      bias != nullptr ? _mm256_maskload_ps(bias + tile * kTile, mask) : _mm256_setzero_ps();
+                LaneRange lanes) {
+  const size_t first = tile * kTile;
+  if (lanes.lo == 0 && lanes.hi == kTile) {
+    const __m256 b = bias != nullptr ? _mm256_loadu_ps(bias + first) : _mm256_setzero_ps();
+    for (int m = 0; m < MB; ++m) _mm256_storeu_ps(y + m * rows + first, _mm256_add_ps(acc[m], b));
+    return;
+  }
+  alignas(32) float b[kTile] = {};
+  if (bias != nullptr) {
+    for (size_t r = lanes.lo; r < lanes.hi; ++r) b[r] = bias[first + r];
+  }
   for (int m = 0; m < MB; ++m) {
-    _mm256_maskstore_ps(y + m * rows + tile * kTile, mask, _mm256_add_ps(acc[m], b));
+    alignas(32) float out[kTile];
+    _mm256_store_ps(out, _mm256_add_ps(acc[m], _mm256_load_ps(b)));
+    for (size_t r = lanes.lo; r < lanes.hi; ++r) y[m * rows + first + r] = out[r];
   }
 }
 
 template <int MB>
 void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const uint8_t* act,
-               size_t act_stride, const float* bias, float* y, size_t rows, __m256i mask) {
+               size_t act_stride, const float* bias, float* y, size_t rows, LaneRange lanes) {
   const uint8_t* base = packed + tile * l.tile_bytes;
   __m256 acc[MB];
   for (int m = 0; m < MB; ++m) acc[m] = _mm256_setzero_ps();
@@ -151,7 +161,7 @@ void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const uin
     const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(base + l.scales_offset(g)));
     for (int m = 0; m < MB; ++m) acc[m] = _mm256_add_ps(acc[m], _mm256_mul_ps(scale, gsum[m]));
   }
-  store_tile<MB>(acc, bias, y, rows, tile, mask);
+  store_tile<MB>(acc, bias, y, rows, tile, lanes);
 }
 
 __m256i quantize8(__m256 x, __m256 inv) {
@@ -168,18 +178,15 @@ void quantize_act_row(const X86Layout& l, const float* x, uint8_t* act) {
     for (size_t b = 0; b < l.blocks_of(g); ++b) {
       const float* xb = x + g * l.group + b * kBlockCols;
       const size_t valid = cols - b * kBlockCols < kBlockCols ? cols - b * kBlockCols : kBlockCols;
-      __m256 xv[4];
-      for (size_t i = 0; i < 4; ++i) {
-        const size_t lo = 8 * i;
-        const size_t n = valid > lo ? valid - lo : 0;
-        if (n >= 8) {
-          xv[i] = _mm256_loadu_ps(xb + lo);
-        } else if (n > 0) {
-          xv[i] = _mm256_maskload_ps(xb + lo, lane_range(0, n));  // masked lanes are not read
-        } else {
-          xv[i] = _mm256_setzero_ps();
-        }
+      // A short block is copied to the stack, zero-padded (no read past x's end).
+      alignas(32) float tail[kBlockCols] = {};
+      const float* src = xb;
+      if (valid < kBlockCols) {
+        std::memcpy(tail, xb, valid * sizeof(float));
+        src = tail;
       }
+      __m256 xv[4];
+      for (size_t i = 0; i < 4; ++i) xv[i] = _mm256_loadu_ps(src + 8 * i);
       const __m256 m01 =
           _mm256_max_ps(_mm256_and_ps(xv[0], abs_mask), _mm256_and_ps(xv[1], abs_mask));
       const __m256 m23 =
@@ -305,7 +312,7 @@ void f32_int8_block(const uint8_t* block, const float* const (&x)[MB], size_t co
 
 template <int MB, bool kInt4, bool kAsym>
 void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const float* x, size_t cols,
-              const float* bias, float* y, size_t rows, __m256i mask) {
+              const float* bias, float* y, size_t rows, LaneRange lanes) {
   constexpr int kCh = f32_chains<MB>();
   const float* xs[MB];
   for (int m = 0; m < MB; ++m) xs[m] = x + m * cols;
@@ -341,7 +348,7 @@ void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const floa
       out[m] = _mm256_fmadd_ps(s, scale, out[m]);
     }
   }
-  store_tile<MB>(out, bias, y, rows, tile, mask);
+  store_tile<MB>(out, bias, y, rows, tile, lanes);
 }
 
 // --------------------------------------------------------------------------------------------
@@ -363,10 +370,10 @@ template <bool kInt4, bool kAsym>
 void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const float* x,
               size_t batch, const float* bias, float* y, size_t row_begin, size_t row_end) {
   for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
-    const __m256i mask = row_mask(tile, row_begin, row_end);
+    const LaneRange lanes = row_lanes(tile, row_begin, row_end);
     batch_passes(batch, [&](auto mb, size_t b0) {
       f32_tile<decltype(mb)::value, kInt4, kAsym>(l, p, tile, x + b0 * s.cols, s.cols, bias,
-                                                  y + b0 * s.rows, s.rows, mask);
+                                                  y + b0 * s.rows, s.rows, lanes);
     });
   }
 }
@@ -417,10 +424,10 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
   const auto* p = static_cast<const uint8_t*>(packed);
   const auto* a = static_cast<const uint8_t*>(act);
   for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
-    const __m256i mask = row_mask(tile, row_begin, row_end);
+    const LaneRange lanes = row_lanes(tile, row_begin, row_end);
     batch_passes(batch, [&](auto mb, size_t b0) {
       int8_tile<decltype(mb)::value>(l, p, tile, a + b0 * stride, stride, bias, y + b0 * s.rows,
-                                     s.rows, mask);
+                                     s.rows, lanes);
     });
   }
 }
