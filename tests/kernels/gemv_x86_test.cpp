@@ -140,9 +140,17 @@ struct Packed {
   const void* data() const { return buf->data(); }
 };
 
+// The x86 variants get buffers that end exactly at the guard page (any start alignment: they need
+// none). The scalar reference, used only as the oracle, gets the 64-byte start alignment of the
+// interface contract (kGemvBufferAlignment): its layout reads floats in place.
+size_t buffer_bytes(const GemvKernel& k, size_t bytes) {
+  if (k.isa != Isa::scalar) return bytes > 0 ? bytes : 1;
+  return ceil_div(bytes > 0 ? bytes : 1, kGemvBufferAlignment) * kGemvBufferAlignment;
+}
+
 Packed pack_with(const GemvKernel& k, const Matrix& m) {
   Packed p;
-  p.buf = std::make_unique<test::GuardedBuffer>(k.packed_bytes(m.shape));
+  p.buf = std::make_unique<test::GuardedBuffer>(buffer_bytes(k, k.packed_bytes(m.shape)));
   k.pack(m.shape, m.codes.data(), m.scales.data(), m.zps(), p.buf->data());
   return p;
 }
@@ -164,8 +172,7 @@ std::vector<float> run(const GemvKernel& k, const Matrix& m, const Packed& p, bo
   test::GuardedBuffer yg(batch * s.rows * sizeof(float));
   std::memset(yg.data(), 0xFF, yg.size());  // NaN everywhere: every output must be written
   if (int8) {
-    const size_t ab = k.act_bytes(s, batch);
-    test::GuardedBuffer act(ab > 0 ? ab : 1);
+    test::GuardedBuffer act(buffer_bytes(k, k.act_bytes(s, batch)));
     k.quantize_act(s, xg.as<float>(), batch, act.data());
     for (size_t i = 0; i + 1 < splits.size(); ++i) {
       k.gemm_int8(s, p.data(), act.data(), batch, bp, yg.as<float>(), splits[i], splits[i + 1]);
