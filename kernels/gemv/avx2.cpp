@@ -124,8 +124,9 @@ void store_tile(const __m256 (&acc)[MB], const float* bias, float* y, size_t row
 }
 
 template <int MB>
-void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const uint8_t* act,
-               size_t act_stride, const float* bias, float* y, size_t rows, LaneRange lanes) {
+MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
+                          const uint8_t* act, size_t act_stride, const float* bias, float* y,
+                          size_t rows, LaneRange lanes) {
   const uint8_t* base = packed + tile * l.tile_bytes;
   __m256 acc[MB];
   for (int m = 0; m < MB; ++m) acc[m] = _mm256_setzero_ps();
@@ -311,8 +312,8 @@ void f32_int8_block(const uint8_t* block, const float* const (&x)[MB], size_t co
 }
 
 template <int MB, bool kInt4, bool kAsym>
-void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const float* x, size_t cols,
-              const float* bias, float* y, size_t rows, LaneRange lanes) {
+MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const float* x,
+                         size_t cols, const float* bias, float* y, size_t rows, LaneRange lanes) {
   constexpr int kCh = f32_chains<MB>();
   const float* xs[MB];
   for (int m = 0; m < MB; ++m) xs[m] = x + m * cols;

@@ -24,10 +24,11 @@
 #define MONOQUANT_KERNELS_GEMV_X86_GEMV_AVX512_H
 
 // GCC 12 reports its own _mm512_undefined_* self-initialisations inside avx512fintrin.h as
-// "may be used uninitialized" once inlined (GCC bug 105593); the diagnostic is located in that
+// "(may be) used uninitialized" once inlined (GCC bug 105593); the diagnostic is located in that
 // header, so it is silenced for this translation unit before the header is read.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include <immintrin.h>
 
@@ -61,22 +62,6 @@ __mmask16 row_mask(size_t tile, size_t row_begin, size_t row_end) {
   const size_t lo = row_begin > first ? row_begin - first : 0;
   const size_t hi = row_end - first < kTile ? row_end - first : kTile;
   return static_cast<__mmask16>(lane_mask(hi) & ~lane_mask(lo));
-}
-
-#ifndef MQ_X86_GEMV_PREFETCH
-#define MQ_X86_GEMV_PREFETCH 0
-#endif
-#ifndef MQ_X86_GEMV_HINT
-#define MQ_X86_GEMV_HINT _MM_HINT_T0
-#endif
-constexpr size_t kPrefetchBytes = MQ_X86_GEMV_PREFETCH;
-
-void prefetch_lines(const uint8_t* p, size_t bytes, const uint8_t* last_line) {
-  if (kPrefetchBytes == 0) return;
-  for (size_t i = 0; i < bytes; i += 64) {
-    const uint8_t* a = p + kPrefetchBytes + i;
-    _mm_prefetch(reinterpret_cast<const char*>(a < last_line ? a : last_line), MQ_X86_GEMV_HINT);
-  }
 }
 
 // --------------------------------------------------------------------------------------------
@@ -164,9 +149,9 @@ void store_tile(const __m512 (&acc)[MB], const float* bias, float* y, size_t row
 
 // One tile (16 rows) for MB batch entries.
 template <bool kVnni, int MB>
-void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const uint8_t* act,
-               size_t act_stride, const float* bias, float* y, size_t rows, __mmask16 mask) {
-  const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
+                          const uint8_t* act, size_t act_stride, const float* bias, float* y,
+                          size_t rows, __mmask16 mask) {
   {
     const uint8_t* base = packed + tile * l.tile_bytes;
     __m512 acc[MB];
@@ -183,7 +168,6 @@ void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const uin
                                  : _mm512_set1_epi32(8);
         for (size_t b = 0; b < nb; ++b) {
           __m512i u[8];
-          prefetch_lines(blocks + b * l.block_bytes, l.block_bytes, last_line);
           unpack_int4_block(blocks + b * l.block_bytes, u);
           for (int m = 0; m < MB; ++m) {
             const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
@@ -323,8 +307,8 @@ void f32_int8_block(const uint8_t* block, const float* const (&x)[MB], size_t co
 
 // One tile (16 rows) for MB batch entries.
 template <int MB, bool kInt4, bool kAsym>
-void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const float* x, size_t cols,
-              const float* bias, float* y, size_t rows, __mmask16 mask) {
+MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const float* x,
+                         size_t cols, const float* bias, float* y, size_t rows, __mmask16 mask) {
   constexpr int kCh = f32_chains<MB>();
   // table[u] = the code's value before the zero point: u - 8 (symmetric) or u (asymmetric).
   const __m512 table = kAsym

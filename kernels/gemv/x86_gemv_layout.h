@@ -35,6 +35,15 @@
 #include "common/formats.h"
 #include "gemv/gemv.h"
 
+// The tile kernels are written with small helpers and compile-time unrolled lambdas; everything
+// they call must be inlined into them (the accumulators live in registers only then: an outlined
+// helper takes them by reference, through memory, which ran batches several times slower).
+#if defined(__GNUC__)
+#define MQ_FLATTEN __attribute__((flatten))
+#else
+#define MQ_FLATTEN
+#endif
+
 namespace mq::kernels {
 namespace {  // NOLINT(cert-dcl59-cpp,google-build-namespaces): internal linkage is the point
 
