@@ -58,6 +58,9 @@ void unpack_int4_block(const uint8_t* block, __m256i u[8]) {
   }
 }
 
+// The exact block dot of every row; the record's corr is -8 * sum(q) (symmetric) or -sum(q)
+// (asymmetric, multiplied with the rows' zero points), see x86_gemv_avx512.h.
+template <bool kAsym>
 __m256i dot_int4_block(const __m256i u[8], const uint8_t* act, __m256i z) {
   __m256i s0 = _mm256_maddubs_epi16(u[0], bcast32(act + 0));
   __m256i s1 = _mm256_maddubs_epi16(u[1], bcast32(act + 16));
@@ -68,7 +71,8 @@ __m256i dot_int4_block(const __m256i u[8], const uint8_t* act, __m256i z) {
   s0 = _mm256_add_epi16(s0, _mm256_maddubs_epi16(u[6], bcast32(act + 12)));
   s1 = _mm256_add_epi16(s1, _mm256_maddubs_epi16(u[7], bcast32(act + 28)));
   const __m256i d = _mm256_madd_epi16(_mm256_add_epi16(s0, s1), _mm256_set1_epi16(1));
-  return _mm256_add_epi32(d, _mm256_madd_epi16(z, bcast32(act + 36)));
+  const __m256i corr = bcast32(act + 36);
+  return _mm256_add_epi32(d, kAsym ? _mm256_madd_epi16(z, corr) : corr);
 }
 
 __m256i dot_int8_block(const uint8_t* block, const uint8_t* act) {
@@ -145,7 +149,9 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
         unpack_int4_block(blocks + b * l.block_bytes, u);
         for (int m = 0; m < MB; ++m) {
           const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-          const __m256 d = _mm256_cvtepi32_ps(dot_int4_block(u, a, z));
+          const __m256i dot =
+              l.asym ? dot_int4_block<true>(u, a, z) : dot_int4_block<false>(u, a, z);
+          const __m256 d = _mm256_cvtepi32_ps(dot);
           gsum[m] = _mm256_add_ps(gsum[m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), d));
         }
       }
@@ -172,7 +178,8 @@ __m256i quantize8(__m256 x, __m256 inv) {
   return _mm256_min_epi32(_mm256_set1_epi32(127), _mm256_max_epi32(_mm256_set1_epi32(-127), q));
 }
 
-void quantize_act_row(const X86Layout& l, const float* x, uint8_t* act) {
+// corr_scale: the z of the record's corr = -z * sum(q).
+void quantize_act_row(const X86Layout& l, const float* x, int32_t corr_scale, uint8_t* act) {
   const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
   for (size_t g = 0; g < l.groups; ++g) {
     const size_t cols = l.cols_of(g);
@@ -204,10 +211,10 @@ void quantize_act_row(const X86Layout& l, const float* x, uint8_t* act) {
       const __m256i ordered =
           _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(act), ordered);
-      const int32_t neg_sum =
-          -hsum_epi32(_mm256_add_epi32(_mm256_add_epi32(q0, q1), _mm256_add_epi32(q2, q3)));
+      const int32_t corr = -corr_scale * hsum_epi32(_mm256_add_epi32(_mm256_add_epi32(q0, q1),
+                                                                     _mm256_add_epi32(q2, q3)));
       std::memcpy(act + 32, &p.scale, sizeof(float));
-      std::memcpy(act + 36, &neg_sum, sizeof(int32_t));
+      std::memcpy(act + 36, &corr, sizeof(int32_t));
       act += sizeof(ActBlock);
     }
   }
@@ -399,7 +406,8 @@ void quantize_act(const GemvShape& s, const float* x, size_t batch, void* act) {
   const X86Layout l = x86_layout(s, kTile);
   const size_t stride = act_blocks(l) * sizeof(ActBlock);
   for (size_t b = 0; b < batch; ++b) {
-    quantize_act_row(l, x + b * s.cols, static_cast<uint8_t*>(act) + b * stride);
+    quantize_act_row(l, x + b * s.cols, l.asym ? 1 : (l.int4 ? 8 : 0),
+                     static_cast<uint8_t*>(act) + b * stride);
   }
 }
 

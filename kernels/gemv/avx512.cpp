@@ -7,8 +7,8 @@
 
 namespace mq::kernels {
 
-extern const GemvKernel gemv_avx512 = {Isa::avx512,  "avx512",     x86_supports,    kTile,
-                                       packed_bytes, pack,         unpack,          gemm_f32,
-                                       act_bytes,    quantize_act, gemm_int8<false>};
+extern const GemvKernel gemv_avx512 = {
+    Isa::avx512, "avx512",  x86_supports,        kTile,           packed_bytes, pack, unpack,
+    gemm_f32,    act_bytes, quantize_act<false>, gemm_int8<false>};
 
 }  // namespace mq::kernels

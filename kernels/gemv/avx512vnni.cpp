@@ -7,8 +7,8 @@
 
 namespace mq::kernels {
 
-extern const GemvKernel gemv_avx512vnni = {Isa::avx512vnni, "avx512vnni", x86_supports,   kTile,
-                                           packed_bytes,    pack,         unpack,         gemm_f32,
-                                           act_bytes,       quantize_act, gemm_int8<true>};
+extern const GemvKernel gemv_avx512vnni = {
+    Isa::avx512vnni, "avx512vnni", x86_supports,       kTile,          packed_bytes, pack, unpack,
+    gemm_f32,        act_bytes,    quantize_act<true>, gemm_int8<true>};
 
 }  // namespace mq::kernels

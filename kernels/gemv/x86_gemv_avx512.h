@@ -16,10 +16,11 @@
 // [-127, 127], so one pair is at most 2 * 15 * 127 = 3810 in magnitude and the 8 VPMADDUBSW of a
 // block (16 products per int16 lane) sum to at most 16 * 15 * 127 = 30480 < 32767: the int16
 // adds cannot wrap and the pairs never saturate. The correction z * (-sum q) is VPMADDWD of
-// (z, 0) with (-sum q as int16, its sign word): z <= 255, |sum q| <= 32 * 127 = 4064 < 32768.
-// int8 rows use |w| (<= 128) times sign(w) * q: a pair is at most 2 * 128 * 127 = 32512 < 32767,
-// and each VPMADDUBSW result goes through VPMADDWD to int32 at once. VPDPBUSD (VNNI) does not
-// saturate: it adds the four u8 x s8 products into int32, at most 32 * 255 * 127 per block.
+// (z, 0) with (-sum q as int16, its sign word), or for symmetric codes the precomputed -8 * sum q:
+// z <= 255, |sum q| <= 32 * 127 = 4064 < 32768. int8 rows use |w| (<= 128) times sign(w) * q: a
+// pair is at most 2 * 128 * 127 = 32512 < 32767, and each VPMADDUBSW result goes through VPMADDWD
+// to int32 at once. VPDPBUSD (VNNI) does not saturate: it adds the four u8 x s8 products into
+// int32, at most 32 * 255 * 127 per block.
 #ifndef MONOQUANT_KERNELS_GEMV_X86_GEMV_AVX512_H
 #define MONOQUANT_KERNELS_GEMV_X86_GEMV_AVX512_H
 
@@ -78,21 +79,34 @@ void unpack_int4_block(const uint8_t* block, __m512i u[8]) {
   }
 }
 
-// sum over the block of u * q per lane, plus z * neg_sum: the exact block dot of every row.
-template <bool kVnni>
+// The exact block dot of every row: sum over the block of u * q per lane plus the zero-point
+// term. The activation record's word at +36 holds corr = -z * sum(q) when z is the same for every
+// row (symmetric INT4: z = 8; INT8 rows on VNNI: z = 128), so that it is simply the starting value
+// of the sum; asymmetric INT4 keeps -sum(q) there and multiplies it with the zero points of the
+// rows (VPDPWSSD / VPMADDWD of (z, 0) words). kChains independent sums hide the VPDPBUSD latency
+// for one vector; a batch has independent sums across its vectors already.
+template <bool kVnni, bool kAsym, int kChains>
 __m512i dot_int4_block(const __m512i u[8], const uint8_t* act, __m512i z) {
-  const __m512i neg_sum = bcast32(act + 36);
+  const __m512i corr = bcast32(act + 36);
   if constexpr (kVnni) {
-    __m512i a0 = _mm512_dpwssd_epi32(_mm512_setzero_si512(), z, neg_sum);
-    __m512i a1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], bcast32(act + 16));
-    a0 = _mm512_dpbusd_epi32(a0, u[0], bcast32(act + 0));
-    a0 = _mm512_dpbusd_epi32(a0, u[2], bcast32(act + 4));
-    a1 = _mm512_dpbusd_epi32(a1, u[3], bcast32(act + 20));
-    a0 = _mm512_dpbusd_epi32(a0, u[4], bcast32(act + 8));
-    a1 = _mm512_dpbusd_epi32(a1, u[5], bcast32(act + 24));
-    a0 = _mm512_dpbusd_epi32(a0, u[6], bcast32(act + 12));
-    a1 = _mm512_dpbusd_epi32(a1, u[7], bcast32(act + 28));
-    return _mm512_add_epi32(a0, a1);
+    __m512i a0 = kAsym ? _mm512_dpwssd_epi32(_mm512_setzero_si512(), z, corr) : corr;
+    if constexpr (kChains == 1) {
+      for (size_t t = 0; t < 4; ++t) {
+        a0 = _mm512_dpbusd_epi32(a0, u[2 * t], bcast32(act + 4 * t));
+        a0 = _mm512_dpbusd_epi32(a0, u[2 * t + 1], bcast32(act + 16 + 4 * t));
+      }
+      return a0;
+    } else {
+      __m512i a1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], bcast32(act + 16));
+      a0 = _mm512_dpbusd_epi32(a0, u[0], bcast32(act + 0));
+      a0 = _mm512_dpbusd_epi32(a0, u[2], bcast32(act + 4));
+      a1 = _mm512_dpbusd_epi32(a1, u[3], bcast32(act + 20));
+      a0 = _mm512_dpbusd_epi32(a0, u[4], bcast32(act + 8));
+      a1 = _mm512_dpbusd_epi32(a1, u[5], bcast32(act + 24));
+      a0 = _mm512_dpbusd_epi32(a0, u[6], bcast32(act + 12));
+      a1 = _mm512_dpbusd_epi32(a1, u[7], bcast32(act + 28));
+      return _mm512_add_epi32(a0, a1);
+    }
   } else {
     __m512i s0 = _mm512_maddubs_epi16(u[0], bcast32(act + 0));
     __m512i s1 = _mm512_maddubs_epi16(u[1], bcast32(act + 16));
@@ -103,17 +117,17 @@ __m512i dot_int4_block(const __m512i u[8], const uint8_t* act, __m512i z) {
     s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[6], bcast32(act + 12)));
     s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[7], bcast32(act + 28)));
     const __m512i d = _mm512_madd_epi16(_mm512_add_epi16(s0, s1), _mm512_set1_epi16(1));
-    return _mm512_add_epi32(d, _mm512_madd_epi16(z, neg_sum));
+    return _mm512_add_epi32(d, kAsym ? _mm512_madd_epi16(z, corr) : corr);
   }
 }
 
-// The exact block dot of int8 codes (8 chunks of 16 rows x 4 columns).
+// The exact block dot of int8 codes (8 chunks of 16 rows x 4 columns). VNNI: u = w ^ 0x80 = w + 128
+// and the record's corr = -128 * sum(q); otherwise |w| times q negated where w < 0 (corr unused).
 template <bool kVnni>
 __m512i dot_int8_block(const uint8_t* block, const uint8_t* act) {
   if constexpr (kVnni) {
     const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    __m512i a0 =
-        _mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_set1_epi32(128), bcast32(act + 36));
+    __m512i a0 = bcast32(act + 36);
     __m512i a1 = _mm512_setzero_si512();
     for (size_t t = 0; t < 8; t += 2) {
       const __m512i u0 = _mm512_xor_si512(_mm512_loadu_si512(block + 64 * t), flip);
@@ -171,7 +185,10 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
           unpack_int4_block(blocks + b * l.block_bytes, u);
           for (int m = 0; m < MB; ++m) {
             const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-            const __m512 d = _mm512_cvtepi32_ps(dot_int4_block<kVnni>(u, a, z));
+            constexpr int kChains = MB == 1 ? 2 : 1;
+            const __m512i dot = l.asym ? dot_int4_block<kVnni, true, kChains>(u, a, z)
+                                       : dot_int4_block<kVnni, false, kChains>(u, a, z);
+            const __m512 d = _mm512_cvtepi32_ps(dot);
             gsum[m] = _mm512_add_ps(gsum[m], _mm512_mul_ps(_mm512_set1_ps(load_f32(a + 32)), d));
           }
         }
@@ -195,7 +212,8 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
 }
 
 // Activations of one batch entry: blocks of 32 columns restarting at every group.
-void quantize_act_row(const X86Layout& l, const float* x, uint8_t* act) {
+// corr_scale: the z of the record's corr = -z * sum(q) (see dot_int4_block).
+void quantize_act_row(const X86Layout& l, const float* x, int32_t corr_scale, uint8_t* act) {
   for (size_t g = 0; g < l.groups; ++g) {
     const size_t cols = l.cols_of(g);
     for (size_t b = 0; b < l.blocks_of(g); ++b) {
@@ -221,9 +239,9 @@ void quantize_act_row(const X86Layout& l, const float* x, uint8_t* act) {
                                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(act), _mm512_cvtsepi32_epi8(q0));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(act + 16), _mm512_cvtsepi32_epi8(q1));
-      const int32_t neg_sum = -_mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+      const int32_t corr = -corr_scale * _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
       std::memcpy(act + 32, &p.scale, sizeof(float));
-      std::memcpy(act + 36, &neg_sum, sizeof(int32_t));
+      std::memcpy(act + 36, &corr, sizeof(int32_t));
       act += sizeof(ActBlock);
     }
   }
@@ -373,11 +391,13 @@ size_t act_bytes(const GemvShape& s, size_t batch) {
   return x86_act_bytes(x86_layout(s, kTile), batch);
 }
 
+template <bool kVnni>
 void quantize_act(const GemvShape& s, const float* x, size_t batch, void* act) {
   const X86Layout l = x86_layout(s, kTile);
   const size_t stride = act_blocks(l) * sizeof(ActBlock);
+  const int32_t corr_scale = l.asym ? 1 : (l.int4 ? 8 : (kVnni ? 128 : 0));
   for (size_t b = 0; b < batch; ++b) {
-    quantize_act_row(l, x + b * s.cols, static_cast<uint8_t*>(act) + b * stride);
+    quantize_act_row(l, x + b * s.cols, corr_scale, static_cast<uint8_t*>(act) + b * stride);
   }
 }
 

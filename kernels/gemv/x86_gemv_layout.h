@@ -224,11 +224,12 @@ void x86_unpack(const X86Layout& l, const GemvShape& s, const void* packed, void
 
 // INT8-mode activation workspace: per batch entry, one 40-byte record per code block (the blocks
 // restart at every group, as in the scalar reference; a block never spans two groups):
-//   int8 q[32] (zero past the group's end), float sx (absmax / 127), int32 -sum(q).
+//   int8 q[32] (zero past the group's end), float sx (absmax / 127), int32 corr = -z * sum(q), with
+//   z the variant's zero-point constant for the shape (1 when the zero points vary by row).
 struct ActBlock {
   int8_t q[kBlockCols];
   float sx;
-  int32_t neg_sum;
+  int32_t corr;
 };
 static_assert(sizeof(ActBlock) == 40, "ActBlock is packed");
 

@@ -351,6 +351,28 @@ TEST_P(GemvX86, EveryBatchSize) {
   }
 }
 
+// INT8 mode: every vector of a batch gets exactly the bits it gets alone (passes of 4 / 8 vectors
+// share each weight load but not the arithmetic).
+TEST_P(GemvX86, Int8BatchEqualsSingleVectors) {
+  const GemvKernel& k = *GetParam();
+  MQ_SKIP_IF_NOT_RUNNABLE(k);
+  for (const FormatCase f : kFormats) {
+    const GemvShape s = make_shape(2 * k.row_tile + 1, 1000, 64, f.format, f.scheme);
+    const Matrix m = random_matrix(s, 77);
+    const Packed p = pack_with(k, m);
+    const size_t batch = 11;
+    const std::vector<float> x =
+        test::random_floats(batch * s.cols, test::Distribution::laplace, test::test_seed(3));
+    const std::vector<float> yb = run(k, m, p, true, x, batch, nullptr, whole(s.rows));
+    for (size_t b = 0; b < batch; ++b) {
+      const std::vector<float> xb(x.begin() + b * s.cols, x.begin() + (b + 1) * s.cols);
+      const std::vector<float> y1 = run(k, m, p, true, xb, 1, nullptr, whole(s.rows));
+      ASSERT_EQ(y1, std::vector<float>(yb.begin() + b * s.rows, yb.begin() + (b + 1) * s.rows))
+          << describe(s, batch) << " vector " << b;
+    }
+  }
+}
+
 // A larger, realistic shape: 4096 columns, group 128, two tiles' worth of threads.
 TEST_P(GemvX86, LargerMatrix) {
   const GemvKernel& k = *GetParam();
