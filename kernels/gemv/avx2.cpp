@@ -6,8 +6,9 @@
 // codes u are in [0, 15] (asymmetric codes, or symmetric q + 8) and the activation codes q in
 // [-127, 127], so one VPMADDUBSW pair is at most 2 * 15 * 127 = 3810 in magnitude (never
 // saturates) and the 8 of a block, added in int16 (16 products per lane), at most 16 * 15 * 127 =
-// 30480 < 32767 (never wraps). The zero-point term z * (-sum q) is VPMADDWD of (z, 0) and (-sum q
-// as int16, its sign): z <= 255, |sum q| <= 4064. int8 rows use |w| (<= 128 as u8) and sign(w) * q:
+// 30480 < 32767 (never wraps). The zero-point term z * (-sum q) is, for asymmetric codes, VPMADDWD
+// of (z, 0) and (-sum q as int16, its sign): z <= 255, |sum q| <= 4064; for symmetric codes the
+// precomputed -8 * sum q, added in int32. int8 rows use |w| (<= 128 as u8) and sign(w) * q:
 // a pair is at most 2 * 128 * 127 = 32512 < 32767, widened by VPMADDWD right away.
 #include <immintrin.h>
 
