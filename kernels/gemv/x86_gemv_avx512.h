@@ -43,22 +43,22 @@
 namespace mq::kernels {
 namespace {  // NOLINT(cert-dcl59-cpp,google-build-namespaces): internal linkage is the point
 
-constexpr size_t kTile = 16;
-constexpr int kMaxBatch = 8;  // batch entries computed per pass over a tile
+inline constexpr size_t kTile = 16;
+inline constexpr int kMaxBatch = 8;  // batch entries computed per pass over a tile
 
 template <size_t... Is, class F>
 void unroll(std::index_sequence<Is...> /*unused*/, F&& f) {
   (f(std::integral_constant<size_t, Is>{}), ...);
 }
 
-__m512i bcast32(const void* p) { return _mm512_set1_epi32(static_cast<int>(load_u32(p))); }
+inline __m512i bcast32(const void* p) { return _mm512_set1_epi32(static_cast<int>(load_u32(p))); }
 
-__mmask16 lane_mask(size_t n) {
+inline __mmask16 lane_mask(size_t n) {
   return n >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1U << n) - 1U);
 }
 
 // Rows of tile `tile` that [row_begin, row_end) covers, as a lane mask.
-__mmask16 row_mask(size_t tile, size_t row_begin, size_t row_end) {
+inline __mmask16 row_mask(size_t tile, size_t row_begin, size_t row_end) {
   const size_t first = tile * kTile;
   const size_t lo = row_begin > first ? row_begin - first : 0;
   const size_t hi = row_end - first < kTile ? row_end - first : kTile;
@@ -70,7 +70,7 @@ __mmask16 row_mask(size_t tile, size_t row_begin, size_t row_end) {
 
 // The 8 unsigned code vectors of one INT4 block: u[2t] = low nibbles of chunk t (columns 4t..4t+3),
 // u[2t+1] = high nibbles (columns 16+4t..16+4t+3).
-void unpack_int4_block(const uint8_t* block, __m512i u[8]) {
+inline void unpack_int4_block(const uint8_t* block, __m512i u[8]) {
   const __m512i low = _mm512_set1_epi8(0x0F);
   for (size_t t = 0; t < 4; ++t) {
     const __m512i v = _mm512_loadu_si512(block + 64 * t);
@@ -213,7 +213,7 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
 
 // Activations of one batch entry: blocks of 32 columns restarting at every group.
 // corr_scale: the z of the record's corr = -z * sum(q) (see dot_int4_block).
-void quantize_act_row(const X86Layout& l, const float* x, int32_t corr_scale, uint8_t* act) {
+inline void quantize_act_row(const X86Layout& l, const float* x, int32_t corr_scale, uint8_t* act) {
   for (size_t g = 0; g < l.groups; ++g) {
     const size_t cols = l.cols_of(g);
     for (size_t b = 0; b < l.blocks_of(g); ++b) {
@@ -375,19 +375,19 @@ MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
 // --------------------------------------------------------------------------------------------
 // The GemvKernel entry points.
 
-size_t packed_bytes(const GemvShape& s) { return x86_layout(s, kTile).total_bytes; }
+inline size_t packed_bytes(const GemvShape& s) { return x86_layout(s, kTile).total_bytes; }
 
-void pack(const GemvShape& s, const void* codes, const float* scales, const uint8_t* zero_points,
-          void* packed) {
+inline void pack(const GemvShape& s, const void* codes, const float* scales,
+                 const uint8_t* zero_points, void* packed) {
   x86_pack(x86_layout(s, kTile), s, codes, scales, zero_points, packed);
 }
 
-void unpack(const GemvShape& s, const void* packed, void* codes, float* scales,
-            uint8_t* zero_points) {
+inline void unpack(const GemvShape& s, const void* packed, void* codes, float* scales,
+                   uint8_t* zero_points) {
   x86_unpack(x86_layout(s, kTile), s, packed, codes, scales, zero_points);
 }
 
-size_t act_bytes(const GemvShape& s, size_t batch) {
+inline size_t act_bytes(const GemvShape& s, size_t batch) {
   return x86_act_bytes(x86_layout(s, kTile), batch);
 }
 
@@ -433,8 +433,8 @@ void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const fl
   }
 }
 
-void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t batch,
-              const float* bias, float* y, size_t row_begin, size_t row_end) {
+inline void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t batch,
+                     const float* bias, float* y, size_t row_begin, size_t row_end) {
   if (row_begin >= row_end) return;
   const X86Layout l = x86_layout(s, kTile);
   const auto* p = static_cast<const uint8_t*>(packed);

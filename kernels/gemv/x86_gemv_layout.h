@@ -47,10 +47,10 @@
 namespace mq::kernels {
 namespace {  // NOLINT(cert-dcl59-cpp,google-build-namespaces): internal linkage is the point
 
-constexpr size_t kBlockCols = kActBlock;  // 32
+inline constexpr size_t kBlockCols = kActBlock;  // 32
 
 // Group sizes below this pad more than half of every code block; they run on the scalar variant.
-constexpr size_t kMinFastGroup = 16;
+inline constexpr size_t kMinFastGroup = 16;
 
 struct X86Layout {
   size_t tile_rows;     // R
@@ -81,7 +81,7 @@ struct X86Layout {
   }
 };
 
-X86Layout x86_layout(const GemvShape& s, size_t tile_rows) {
+inline X86Layout x86_layout(const GemvShape& s, size_t tile_rows) {
   X86Layout l{};
   l.int4 = s.format == Format::int4;
   l.asym = l.int4 && s.scheme == Scheme::asymmetric;
@@ -104,7 +104,7 @@ X86Layout x86_layout(const GemvShape& s, size_t tile_rows) {
   return l;
 }
 
-bool x86_supports(const GemvShape& s) {
+inline bool x86_supports(const GemvShape& s) {
   if (s.format == Format::int8_rows) return true;
   return s.group >= kMinFastGroup || s.cols <= s.group;
 }
@@ -144,13 +144,13 @@ void for_each_code_byte(const X86Layout& l, Fn&& fn) {
 
 // Whether column c of group g has a canonical nibble / code: a real column, or the odd-K padding
 // nibble (column K, just past the last group).
-bool has_canonical_code(const X86Layout& l, const GemvShape& s, size_t g, size_t c) {
+inline bool has_canonical_code(const X86Layout& l, const GemvShape& s, size_t g, size_t c) {
   if (c < l.cols_of(g)) return true;
   return l.int4 && s.cols % 2 == 1 && g + 1 == l.groups && c == l.last_cols;
 }
 
-void x86_pack(const X86Layout& l, const GemvShape& s, const void* codes, const float* scales,
-              const uint8_t* zero_points, void* packed) {
+inline void x86_pack(const X86Layout& l, const GemvShape& s, const void* codes, const float* scales,
+                     const uint8_t* zero_points, void* packed) {
   auto* out = static_cast<uint8_t*>(packed);
   std::memset(out, 0, l.total_bytes);
   const auto* in = static_cast<const uint8_t*>(codes);
@@ -182,8 +182,8 @@ void x86_pack(const X86Layout& l, const GemvShape& s, const void* codes, const f
   }
 }
 
-void x86_unpack(const X86Layout& l, const GemvShape& s, const void* packed, void* codes,
-                float* scales, uint8_t* zero_points) {
+inline void x86_unpack(const X86Layout& l, const GemvShape& s, const void* packed, void* codes,
+                       float* scales, uint8_t* zero_points) {
   const auto* in = static_cast<const uint8_t*>(packed);
   auto* out = static_cast<uint8_t*>(codes);
   const size_t row_bytes = l.int4 ? int4_row_bytes(s.cols) : s.cols;
@@ -233,19 +233,21 @@ struct ActBlock {
 };
 static_assert(sizeof(ActBlock) == 40, "ActBlock is packed");
 
-size_t act_blocks(const X86Layout& l) { return (l.groups - 1) * l.full_blocks + l.last_blocks; }
+inline size_t act_blocks(const X86Layout& l) {
+  return (l.groups - 1) * l.full_blocks + l.last_blocks;
+}
 
-size_t x86_act_bytes(const X86Layout& l, size_t batch) {
+inline size_t x86_act_bytes(const X86Layout& l, size_t batch) {
   return batch * act_blocks(l) * sizeof(ActBlock);
 }
 
-uint32_t load_u32(const void* p) {
+inline uint32_t load_u32(const void* p) {
   uint32_t v = 0;
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
 
-float load_f32(const void* p) {
+inline float load_f32(const void* p) {
   float v = 0;
   std::memcpy(&v, p, sizeof(v));
   return v;
