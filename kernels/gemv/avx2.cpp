@@ -48,7 +48,8 @@ int32_t hsum_epi32(__m256i v) {
 }
 
 // Software prefetch distance along a tile stream (see x86_gemv_avx512.h: with a batch the kernel
-// is compute-bound and its out-of-order window alone does not keep the stream in flight).
+// is compute-bound and its out-of-order window alone does not keep the stream in flight; F32 mode
+// and INT8 batches prefetch, one INT8 vector does not).
 constexpr size_t kPrefetchBytes = 4096;
 
 // Prefetches the lines kPrefetchBytes ahead of [p, p + bytes), clamped to the packed buffer's last
@@ -161,7 +162,9 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
                                : _mm256_set1_epi32(8);
       for (size_t b = 0; b < nb; ++b) {
         __m256i u[8];
-        prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+        if constexpr (MB > 1) {
+          prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+        }
         unpack_int4_block(blocks + b * l.block_bytes, u);
         for (int m = 0; m < MB; ++m) {
           const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
@@ -173,7 +176,9 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
       }
     } else {
       for (size_t b = 0; b < nb; ++b) {
-        prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+        if constexpr (MB > 1) {
+          prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+        }
         for (int m = 0; m < MB; ++m) {
           const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
           const __m256 d = _mm256_cvtepi32_ps(dot_int8_block(blocks + b * l.block_bytes, a));
