@@ -1,0 +1,500 @@
+// The AVX-512 gemv kernels on the tiles of x86_gemv_layout.h (R = 16 rows, one 32-bit lane per
+// row), for avx512.cpp (AVX512BW: maddubs + madd) and avx512vnni.cpp (VPDPBUSD / VPDPWSSD); kVnni
+// picks the integer dot product. Included only by those two translation units, which compile it
+// with their own flags; everything is in an anonymous namespace (see common/formats.h).
+//
+// INT8 mode, one tile and one 32-column block: a chunk (64 bytes = 16 rows x 8 codes) gives two
+// vectors of unsigned codes u (low / high nibbles, 16 rows x 4 columns each); each is multiplied
+// with the block's 4 activation codes of those columns broadcast to all lanes, so every lane sums
+// its own row and no horizontal reduction is ever needed. Per block and row:
+//   dot = sum_c u[c] q[c] + z * (-sum_c q[c]) = sum_c (u[c] - z) q[c]   (exact int32)
+// with z = zero point (asymmetric), 8 (symmetric, u = q + 8) or 128 (int8 rows, u = q ^ 0x80);
+// then, in the scalar reference's float order, gsum += sx * float(dot) per block and
+// acc += scale * gsum per group, so the INT8 mode is bit-identical to the scalar reference.
+//
+// Overflow (non-VNNI path, VPMADDUBSW saturates its int16 pair sums): u in [0, 15] and q in
+// [-127, 127], so one pair is at most 2 * 15 * 127 = 3810 in magnitude and the 8 VPMADDUBSW of a
+// block (16 products per int16 lane) sum to at most 16 * 15 * 127 = 30480 < 32767: the int16
+// adds cannot wrap and the pairs never saturate. The correction z * (-sum q) is VPMADDWD of
+// (z, 0) with (-sum q as int16, its sign word), or for symmetric codes the precomputed -8 * sum q:
+// z <= 255, |sum q| <= 32 * 127 = 4064 < 32768. int8 rows use |w| (<= 128) times sign(w) * q: a
+// pair is at most 2 * 128 * 127 = 32512 < 32767, and each VPMADDUBSW result goes through VPMADDWD
+// to int32 at once. VPDPBUSD (VNNI) does not saturate: it adds the four u8 x s8 products into
+// int32, at most 32 * 255 * 127 per block.
+#ifndef MONOQUANT_KERNELS_GEMV_X86_GEMV_AVX512_H
+#define MONOQUANT_KERNELS_GEMV_X86_GEMV_AVX512_H
+
+// GCC 12 reports its own _mm512_undefined_* self-initialisations inside avx512fintrin.h as
+// "(may be) used uninitialized" once inlined (GCC bug 105593); the diagnostic is located in that
+// header, so it is silenced for this translation unit before the header is read.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+#include "common/quant_rules.h"
+#include "gemv/x86_gemv_layout.h"
+
+namespace mq::kernels {
+namespace {  // NOLINT(cert-dcl59-cpp,google-build-namespaces): internal linkage is the point
+
+inline constexpr size_t kTile = 16;
+inline constexpr int kMaxBatch = 8;  // batch entries computed per pass over a tile
+
+template <size_t... Is, class F>
+void unroll(std::index_sequence<Is...> /*unused*/, F&& f) {
+  (f(std::integral_constant<size_t, Is>{}), ...);
+}
+
+inline __m512i bcast32(const void* p) { return _mm512_set1_epi32(static_cast<int>(load_u32(p))); }
+
+inline __mmask16 lane_mask(size_t n) {
+  return n >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1U << n) - 1U);
+}
+
+// Rows of tile `tile` that [row_begin, row_end) covers, as a lane mask.
+inline __mmask16 row_mask(size_t tile, size_t row_begin, size_t row_end) {
+  const size_t first = tile * kTile;
+  const size_t lo = row_begin > first ? row_begin - first : 0;
+  const size_t hi = row_end - first < kTile ? row_end - first : kTile;
+  return static_cast<__mmask16>(lane_mask(hi) & ~lane_mask(lo));
+}
+
+#ifndef MQ_X86_GEMV_PREFETCH
+#define MQ_X86_GEMV_PREFETCH 4096
+#endif
+// Software prefetch distance along a tile stream. With a batch the kernel is compute-bound and its
+// out-of-order window, full of activation loads and VPDPBUSD, reaches only ~1 KiB ahead: without
+// prefetching, memory time and compute time added up (4096 x 11008, M = 8 took 3.3x M = 1; with
+// 4 KiB ahead 1.4x). The F32 mode of one vector gains ~10%; the INT8 mode of one vector, where
+// the 4 prefetches add 16% to the 25 instructions of a block, does not prefetch.
+inline constexpr size_t kPrefetchBytes = MQ_X86_GEMV_PREFETCH;
+
+// Prefetches the lines kPrefetchBytes ahead of [p, p + bytes), clamped to the packed buffer's last
+// line (no address outside the caller's buffer, even for a prefetch).
+inline void prefetch_ahead(const uint8_t* p, size_t bytes, const uint8_t* last_line) {
+  if constexpr (kPrefetchBytes > 0) {
+    for (size_t i = 0; i < bytes; i += 64) {
+      const uint8_t* a = p + kPrefetchBytes + i;
+      _mm_prefetch(reinterpret_cast<const char*>(a < last_line ? a : last_line), _MM_HINT_T0);
+    }
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// INT8 mode.
+
+// The 8 unsigned code vectors of one INT4 block: u[2t] = low nibbles of chunk t (columns 4t..4t+3),
+// u[2t+1] = high nibbles (columns 16+4t..16+4t+3).
+inline void unpack_int4_block(const uint8_t* block, __m512i u[8]) {
+  const __m512i low = _mm512_set1_epi8(0x0F);
+  for (size_t t = 0; t < 4; ++t) {
+    const __m512i v = _mm512_loadu_si512(block + 64 * t);
+    u[2 * t] = _mm512_and_si512(v, low);
+    u[2 * t + 1] = _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
+  }
+}
+
+// The exact block dot of every row: sum over the block of u * q per lane plus the zero-point
+// term. The activation record's word at +36 holds corr = -z * sum(q) when z is the same for every
+// row (symmetric INT4: z = 8; INT8 rows on VNNI: z = 128), so that it is simply the starting value
+// of the sum; asymmetric INT4 keeps -sum(q) there and multiplies it with the zero points of the
+// rows (VPDPWSSD / VPMADDWD of (z, 0) words). kChains independent sums hide the VPDPBUSD latency
+// for one vector; a batch has independent sums across its vectors already.
+template <bool kVnni, bool kAsym, int kChains>
+__m512i dot_int4_block(const __m512i u[8], const uint8_t* act, __m512i z) {
+  const __m512i corr = bcast32(act + 36);
+  if constexpr (kVnni) {
+    __m512i a0 = kAsym ? _mm512_dpwssd_epi32(_mm512_setzero_si512(), z, corr) : corr;
+    if constexpr (kChains == 1) {
+      for (size_t t = 0; t < 4; ++t) {
+        a0 = _mm512_dpbusd_epi32(a0, u[2 * t], bcast32(act + 4 * t));
+        a0 = _mm512_dpbusd_epi32(a0, u[2 * t + 1], bcast32(act + 16 + 4 * t));
+      }
+      return a0;
+    } else {
+      __m512i a1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], bcast32(act + 16));
+      a0 = _mm512_dpbusd_epi32(a0, u[0], bcast32(act + 0));
+      a0 = _mm512_dpbusd_epi32(a0, u[2], bcast32(act + 4));
+      a1 = _mm512_dpbusd_epi32(a1, u[3], bcast32(act + 20));
+      a0 = _mm512_dpbusd_epi32(a0, u[4], bcast32(act + 8));
+      a1 = _mm512_dpbusd_epi32(a1, u[5], bcast32(act + 24));
+      a0 = _mm512_dpbusd_epi32(a0, u[6], bcast32(act + 12));
+      a1 = _mm512_dpbusd_epi32(a1, u[7], bcast32(act + 28));
+      return _mm512_add_epi32(a0, a1);
+    }
+  } else {
+    __m512i s0 = _mm512_maddubs_epi16(u[0], bcast32(act + 0));
+    __m512i s1 = _mm512_maddubs_epi16(u[1], bcast32(act + 16));
+    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[2], bcast32(act + 4)));
+    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[3], bcast32(act + 20)));
+    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[4], bcast32(act + 8)));
+    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[5], bcast32(act + 24)));
+    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[6], bcast32(act + 12)));
+    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[7], bcast32(act + 28)));
+    const __m512i d = _mm512_madd_epi16(_mm512_add_epi16(s0, s1), _mm512_set1_epi16(1));
+    return _mm512_add_epi32(d, kAsym ? _mm512_madd_epi16(z, corr) : corr);
+  }
+}
+
+// The exact block dot of int8 codes (8 chunks of 16 rows x 4 columns). VNNI: u = w ^ 0x80 = w + 128
+// and the record's corr = -128 * sum(q); otherwise |w| times q negated where w < 0 (corr unused).
+template <bool kVnni>
+__m512i dot_int8_block(const uint8_t* block, const uint8_t* act) {
+  if constexpr (kVnni) {
+    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+    __m512i a0 = bcast32(act + 36);
+    __m512i a1 = _mm512_setzero_si512();
+    for (size_t t = 0; t < 8; t += 2) {
+      const __m512i u0 = _mm512_xor_si512(_mm512_loadu_si512(block + 64 * t), flip);
+      const __m512i u1 = _mm512_xor_si512(_mm512_loadu_si512(block + 64 * (t + 1)), flip);
+      a0 = _mm512_dpbusd_epi32(a0, u0, bcast32(act + 4 * t));
+      a1 = _mm512_dpbusd_epi32(a1, u1, bcast32(act + 4 * (t + 1)));
+    }
+    return _mm512_add_epi32(a0, a1);
+  } else {
+    const __m512i ones = _mm512_set1_epi16(1);
+    __m512i acc = _mm512_setzero_si512();
+    for (size_t t = 0; t < 8; ++t) {
+      const __m512i w = _mm512_loadu_si512(block + 64 * t);
+      const __m512i q = bcast32(act + 4 * t);
+      const __m512i sq = _mm512_mask_sub_epi8(q, _mm512_movepi8_mask(w), _mm512_setzero_si512(), q);
+      const __m512i p = _mm512_maddubs_epi16(_mm512_abs_epi8(w), sq);
+      acc = _mm512_add_epi32(acc, _mm512_madd_epi16(p, ones));
+    }
+    return acc;
+  }
+}
+
+// y rows of one tile for MB batch entries: y[m][r] = acc[m][r] + bias[r], masked.
+template <int MB>
+void store_tile(const __m512 (&acc)[MB], const float* bias, float* y, size_t rows, size_t tile,
+                __mmask16 mask) {
+  const __m512 b =
+      bias != nullptr ? _mm512_maskz_loadu_ps(mask, bias + tile * kTile) : _mm512_setzero_ps();
+  for (int m = 0; m < MB; ++m) {
+    _mm512_mask_storeu_ps(y + m * rows + tile * kTile, mask, _mm512_add_ps(acc[m], b));
+  }
+}
+
+// One tile (16 rows) for MB batch entries.
+template <bool kVnni, int MB>
+MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
+                          const uint8_t* act, size_t act_stride, const float* bias, float* y,
+                          size_t rows, __mmask16 mask) {
+  {
+    const uint8_t* base = packed + tile * l.tile_bytes;
+    const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+    __m512 acc[MB];
+    for (int m = 0; m < MB; ++m) acc[m] = _mm512_setzero_ps();
+    size_t act_block = 0;
+    for (size_t g = 0; g < l.groups; ++g) {
+      const uint8_t* blocks = base + l.group_offset(g);
+      const size_t nb = l.blocks_of(g);
+      __m512 gsum[MB];
+      for (int m = 0; m < MB; ++m) gsum[m] = _mm512_setzero_ps();
+      if (l.int4) {
+        const __m512i z = l.asym ? _mm512_cvtepu8_epi32(_mm_loadu_si128(
+                                       reinterpret_cast<const __m128i*>(base + g * kTile)))
+                                 : _mm512_set1_epi32(8);
+        for (size_t b = 0; b < nb; ++b) {
+          __m512i u[8];
+          if constexpr (MB > 1) {
+            prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+          }
+          unpack_int4_block(blocks + b * l.block_bytes, u);
+          for (int m = 0; m < MB; ++m) {
+            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
+            constexpr int kChains = MB == 1 ? 2 : 1;
+            const __m512i dot = l.asym ? dot_int4_block<kVnni, true, kChains>(u, a, z)
+                                       : dot_int4_block<kVnni, false, kChains>(u, a, z);
+            const __m512 d = _mm512_cvtepi32_ps(dot);
+            gsum[m] = _mm512_add_ps(gsum[m], _mm512_mul_ps(_mm512_set1_ps(load_f32(a + 32)), d));
+          }
+        }
+      } else {
+        for (size_t b = 0; b < nb; ++b) {
+          if constexpr (MB > 1) {
+            prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+          }
+          for (int m = 0; m < MB; ++m) {
+            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
+            const __m512 d =
+                _mm512_cvtepi32_ps(dot_int8_block<kVnni>(blocks + b * l.block_bytes, a));
+            gsum[m] = _mm512_add_ps(gsum[m], _mm512_mul_ps(_mm512_set1_ps(load_f32(a + 32)), d));
+          }
+        }
+      }
+      act_block += nb;
+      const __m512 scale =
+          _mm512_loadu_ps(reinterpret_cast<const float*>(base + l.scales_offset(g)));
+      for (int m = 0; m < MB; ++m) acc[m] = _mm512_add_ps(acc[m], _mm512_mul_ps(scale, gsum[m]));
+    }
+    store_tile<MB>(acc, bias, y, rows, tile, mask);
+  }
+}
+
+// Activations of one batch entry: blocks of 32 columns restarting at every group.
+// corr_scale: the z of the record's corr = -z * sum(q) (see dot_int4_block).
+inline void quantize_act_row(const X86Layout& l, const float* x, int32_t corr_scale, uint8_t* act) {
+  for (size_t g = 0; g < l.groups; ++g) {
+    const size_t cols = l.cols_of(g);
+    for (size_t b = 0; b < l.blocks_of(g); ++b) {
+      const float* xb = x + g * l.group + b * kBlockCols;
+      const size_t valid = cols - b * kBlockCols < kBlockCols ? cols - b * kBlockCols : kBlockCols;
+      const __mmask16 m0 = lane_mask(valid);
+      const __mmask16 m1 = lane_mask(valid > 16 ? valid - 16 : 0);
+      const __m512 x0 = _mm512_maskz_loadu_ps(m0, xb);
+      const __m512 x1 = _mm512_maskz_loadu_ps(m1, xb + 16);
+      const float absmax =
+          _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+      const GroupParams p = symmetric_params(absmax, 127.0F);
+      const __m512 inv = _mm512_set1_ps(p.inv);
+      const __m512i lo = _mm512_set1_epi32(-127);
+      const __m512i hi = _mm512_set1_epi32(127);
+      const __m512i q0 = _mm512_min_epi32(
+          hi, _mm512_max_epi32(
+                  lo, _mm512_cvt_roundps_epi32(_mm512_mul_ps(x0, inv),
+                                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+      const __m512i q1 = _mm512_min_epi32(
+          hi, _mm512_max_epi32(
+                  lo, _mm512_cvt_roundps_epi32(_mm512_mul_ps(x1, inv),
+                                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(act), _mm512_cvtsepi32_epi8(q0));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(act + 16), _mm512_cvtsepi32_epi8(q1));
+      const int32_t corr = -corr_scale * _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+      std::memcpy(act + 32, &p.scale, sizeof(float));
+      std::memcpy(act + 36, &corr, sizeof(int32_t));
+      act += sizeof(ActBlock);
+    }
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// F32 mode.
+
+// Chains of independent FMAs per batch entry: enough to hide the FMA latency at MB = 1.
+template <int MB>
+constexpr int f32_chains() {
+  return MB == 1 ? 8 : (MB == 2 ? 4 : (MB <= 4 ? 2 : 1));
+}
+
+// One INT4 block of one tile, `valid` columns (32 on the fast path), MB batch entries.
+template <int MB, bool kAsym>
+void f32_int4_block(const uint8_t* block, const float* const (&x)[MB], size_t col0, size_t valid,
+                    __m512 table, __m512 z, __m512 (&acc)[MB][f32_chains<MB>()]) {
+  constexpr int kCh = f32_chains<MB>();
+  if (valid == kBlockCols) {
+    unroll(std::make_index_sequence<4>{}, [&](auto tc) {
+      constexpr size_t t = decltype(tc)::value;
+      const __m512i v = _mm512_loadu_si512(block + 64 * t);
+      unroll(std::make_index_sequence<8>{}, [&](auto jc) {
+        constexpr unsigned j = decltype(jc)::value;
+        const size_t col = col0 + int4_block_col(t, j / 2, j % 2);
+        const __m512i idx = j == 0 ? v : _mm512_srli_epi32(v, 4 * j);
+        __m512 w = _mm512_permutexvar_ps(idx, table);
+        if constexpr (kAsym) w = _mm512_sub_ps(w, z);
+        constexpr int ch = (t * 8 + j) % kCh;
+        for (int m = 0; m < MB; ++m) {
+          acc[m][ch] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col]), acc[m][ch]);
+        }
+      });
+    });
+    return;
+  }
+  for (size_t c = 0; c < valid; ++c) {
+    const size_t t = (c % 16) / 4;
+    const int shift = static_cast<int>(8 * (c % 4) + 4 * (c / 16));
+    const __m512i v = _mm512_loadu_si512(block + 64 * t);
+    const __m512i idx = _mm512_srl_epi32(v, _mm_cvtsi32_si128(shift));
+    __m512 w = _mm512_permutexvar_ps(idx, table);
+    if constexpr (kAsym) w = _mm512_sub_ps(w, z);
+    for (int m = 0; m < MB; ++m) {
+      acc[m][0] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col0 + c]), acc[m][0]);
+    }
+  }
+}
+
+// One int8-rows block of one tile.
+template <int MB>
+void f32_int8_block(const uint8_t* block, const float* const (&x)[MB], size_t col0, size_t valid,
+                    __m512 (&acc)[MB][f32_chains<MB>()]) {
+  constexpr int kCh = f32_chains<MB>();
+  if (valid == kBlockCols) {
+    unroll(std::make_index_sequence<8>{}, [&](auto tc) {
+      constexpr size_t t = decltype(tc)::value;
+      const __m512i v = _mm512_loadu_si512(block + 64 * t);
+      unroll(std::make_index_sequence<4>{}, [&](auto kc) {
+        constexpr unsigned k = decltype(kc)::value;
+        const __m512i sv = k == 3 ? v : _mm512_slli_epi32(v, 24 - 8 * k);
+        const __m512 w = _mm512_cvtepi32_ps(_mm512_srai_epi32(sv, 24));
+        constexpr int ch = (t * 4 + k) % kCh;
+        for (int m = 0; m < MB; ++m) {
+          acc[m][ch] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col0 + 4 * t + k]), acc[m][ch]);
+        }
+      });
+    });
+    return;
+  }
+  for (size_t c = 0; c < valid; ++c) {
+    const __m512i v = _mm512_loadu_si512(block + 64 * (c / 4));
+    const __m512i sv = _mm512_sll_epi32(v, _mm_cvtsi32_si128(static_cast<int>(24 - 8 * (c % 4))));
+    const __m512 w = _mm512_cvtepi32_ps(_mm512_srai_epi32(sv, 24));
+    for (int m = 0; m < MB; ++m) {
+      acc[m][0] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col0 + c]), acc[m][0]);
+    }
+  }
+}
+
+// One tile (16 rows) for MB batch entries.
+template <int MB, bool kInt4, bool kAsym>
+MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile, const float* x,
+                         size_t cols, const float* bias, float* y, size_t rows, __mmask16 mask) {
+  constexpr int kCh = f32_chains<MB>();
+  // table[u] = the code's value before the zero point: u - 8 (symmetric) or u (asymmetric).
+  const __m512 table = kAsym
+                           ? _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+                           : _mm512_setr_ps(-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7);
+  const float* xs[MB];
+  for (int m = 0; m < MB; ++m) xs[m] = x + m * cols;
+  const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+  {
+    const uint8_t* base = packed + tile * l.tile_bytes;
+    __m512 out[MB];
+    for (int m = 0; m < MB; ++m) out[m] = _mm512_setzero_ps();
+    for (size_t g = 0; g < l.groups; ++g) {
+      const uint8_t* blocks = base + l.group_offset(g);
+      const size_t gcols = l.cols_of(g);
+      __m512 z = _mm512_setzero_ps();
+      if constexpr (kAsym) {
+        z = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + g * kTile))));
+      }
+      __m512 acc[MB][kCh];
+      for (int m = 0; m < MB; ++m) {
+        for (int c = 0; c < kCh; ++c) acc[m][c] = _mm512_setzero_ps();
+      }
+      for (size_t b = 0; b < l.blocks_of(g); ++b) {
+        const size_t valid =
+            gcols - b * kBlockCols < kBlockCols ? gcols - b * kBlockCols : kBlockCols;
+        const size_t col0 = g * l.group + b * kBlockCols;
+        prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+        if constexpr (kInt4) {
+          f32_int4_block<MB, kAsym>(blocks + b * l.block_bytes, xs, col0, valid, table, z, acc);
+        } else {
+          f32_int8_block<MB>(blocks + b * l.block_bytes, xs, col0, valid, acc);
+        }
+      }
+      const __m512 scale =
+          _mm512_loadu_ps(reinterpret_cast<const float*>(base + l.scales_offset(g)));
+      for (int m = 0; m < MB; ++m) {
+        __m512 s = acc[m][0];
+        for (int c = 1; c < kCh; ++c) s = _mm512_add_ps(s, acc[m][c]);
+        out[m] = _mm512_fmadd_ps(s, scale, out[m]);
+      }
+    }
+    store_tile<MB>(out, bias, y, rows, tile, mask);
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// The GemvKernel entry points.
+
+inline size_t packed_bytes(const GemvShape& s) { return x86_layout(s, kTile).total_bytes; }
+
+inline void pack(const GemvShape& s, const void* codes, const float* scales,
+                 const uint8_t* zero_points, void* packed) {
+  x86_pack(x86_layout(s, kTile), s, codes, scales, zero_points, packed);
+}
+
+inline void unpack(const GemvShape& s, const void* packed, void* codes, float* scales,
+                   uint8_t* zero_points) {
+  x86_unpack(x86_layout(s, kTile), s, packed, codes, scales, zero_points);
+}
+
+inline size_t act_bytes(const GemvShape& s, size_t batch) {
+  return x86_act_bytes(x86_layout(s, kTile), batch);
+}
+
+template <bool kVnni>
+void quantize_act(const GemvShape& s, const float* x, size_t batch, void* act) {
+  const X86Layout l = x86_layout(s, kTile);
+  const size_t stride = act_blocks(l) * sizeof(ActBlock);
+  const int32_t corr_scale = l.asym ? 1 : (l.int4 ? 8 : (kVnni ? 128 : 0));
+  for (size_t b = 0; b < batch; ++b) {
+    quantize_act_row(l, x + b * s.cols, corr_scale, static_cast<uint8_t*>(act) + b * stride);
+  }
+}
+
+// Calls fn(std::integral_constant<int, MB>, b0) for the batch in passes of at most kMaxBatch
+// entries.
+template <class Fn>
+void batch_passes(size_t batch, Fn&& fn) {
+  for (size_t b0 = 0; b0 < batch; b0 += kMaxBatch) {
+    switch (batch - b0 < kMaxBatch ? batch - b0 : kMaxBatch) {
+      case 1: fn(std::integral_constant<int, 1>{}, b0); break;
+      case 2: fn(std::integral_constant<int, 2>{}, b0); break;
+      case 3: fn(std::integral_constant<int, 3>{}, b0); break;
+      case 4: fn(std::integral_constant<int, 4>{}, b0); break;
+      case 5: fn(std::integral_constant<int, 5>{}, b0); break;
+      case 6: fn(std::integral_constant<int, 6>{}, b0); break;
+      case 7: fn(std::integral_constant<int, 7>{}, b0); break;
+      default: fn(std::integral_constant<int, 8>{}, b0); break;
+    }
+  }
+}
+
+// Every tile that [row_begin, row_end) touches, one after the other (one stream); a larger batch
+// runs its passes tile by tile, so that the tile is still in cache for the next pass.
+template <bool kInt4, bool kAsym>
+void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const float* x,
+              size_t batch, const float* bias, float* y, size_t row_begin, size_t row_end) {
+  for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
+    const __mmask16 mask = row_mask(tile, row_begin, row_end);
+    batch_passes(batch, [&](auto mb, size_t b0) {
+      f32_tile<decltype(mb)::value, kInt4, kAsym>(l, p, tile, x + b0 * s.cols, s.cols, bias,
+                                                  y + b0 * s.rows, s.rows, mask);
+    });
+  }
+}
+
+inline void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t batch,
+                     const float* bias, float* y, size_t row_begin, size_t row_end) {
+  if (row_begin >= row_end) return;
+  const X86Layout l = x86_layout(s, kTile);
+  const auto* p = static_cast<const uint8_t*>(packed);
+  if (!l.int4) {
+    f32_rows<false, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
+  } else if (l.asym) {
+    f32_rows<true, true>(l, s, p, x, batch, bias, y, row_begin, row_end);
+  } else {
+    f32_rows<true, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
+  }
+}
+
+template <bool kVnni>
+void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t batch,
+               const float* bias, float* y, size_t row_begin, size_t row_end) {
+  if (row_begin >= row_end) return;
+  const X86Layout l = x86_layout(s, kTile);
+  const size_t stride = act_blocks(l) * sizeof(ActBlock);
+  const auto* p = static_cast<const uint8_t*>(packed);
+  const auto* a = static_cast<const uint8_t*>(act);
+  for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
+    const __mmask16 mask = row_mask(tile, row_begin, row_end);
+    batch_passes(batch, [&](auto mb, size_t b0) {
+      int8_tile<kVnni, decltype(mb)::value>(l, p, tile, a + b0 * stride, stride, bias,
+                                            y + b0 * s.rows, s.rows, mask);
+    });
+  }
+}
+
+}  // namespace
+}  // namespace mq::kernels
+
+#endif
