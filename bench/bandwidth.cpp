@@ -150,17 +150,28 @@ double measure(Traffic traffic, size_t bytes, int threads, bool nontemporal) {
 }  // namespace
 
 double bandwidth(Traffic traffic, size_t footprint_bytes, int threads) {
+  // A measurement is reused for a few seconds only: on a shared machine the bandwidth drifts, and a
+  // ceiling taken minutes before a kernel ran would turn the drift into the ratio.
+  constexpr double kMaxAgeSeconds = 3.0;
+  struct Entry {
+    double rate;
+    std::chrono::steady_clock::time_point when;
+  };
   static std::mutex mutex;
-  static std::map<std::tuple<int, size_t, int>, double> cache;
+  static std::map<std::tuple<int, size_t, int>, Entry> cache;
   const size_t bytes = footprint_class(footprint_bytes);
   const auto key = std::make_tuple(static_cast<int>(traffic), bytes, threads);
   const std::lock_guard<std::mutex> lock(mutex);
+  const auto now = std::chrono::steady_clock::now();
   const auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
+  if (it != cache.end() &&
+      std::chrono::duration<double>(now - it->second.when).count() < kMaxAgeSeconds) {
+    return it->second.rate;
+  }
   double rate = measure(traffic, bytes, threads, false);
   // A write ceiling is the better of plain and non-temporal stores: a kernel may use either.
   if (traffic == Traffic::write) rate = std::max(rate, measure(traffic, bytes, threads, true));
-  cache[key] = rate;
+  cache[key] = {rate, std::chrono::steady_clock::now()};
   return rate;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 namespace mq::bench {
@@ -63,6 +64,18 @@ bool selects(kernels::Isa isa, mq_kernel_family family, size_t cols, size_t grou
   mq_context_destroy(c);
   return std::string(chosen) == name;
 }
+
+AlignedBytes::AlignedBytes(size_t bytes) : data_(nullptr), size_(bytes) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 64, bytes == 0 ? 64 : bytes) != 0) {
+    std::fprintf(stderr, "monoquant_bench: cannot allocate %zu bytes\n", bytes);
+    std::exit(1);  // NOLINT(concurrency-mt-unsafe): the benchmark's setup, on one thread
+  }
+  data_ = static_cast<uint8_t*>(p);
+  std::memset(data_, 1, bytes);  // fault every page in before timing
+}
+
+AlignedBytes::~AlignedBytes() { std::free(data_); }
 
 std::vector<float> bench_weights(size_t n, uint32_t seed) {
   std::vector<float> v(n);

@@ -88,6 +88,27 @@ void register_bench(const BenchId& id, Fn&& fn) {
 
 void check(mq_status status, const char* what);
 
+// A 64-byte aligned byte buffer (operands of the elementwise benchmarks: std::vector memory of this
+// size starts 16 bytes off a cache line, which some kernels pay for; callers usually pass aligned
+// arrays).
+class AlignedBytes {
+ public:
+  explicit AlignedBytes(size_t bytes);
+  ~AlignedBytes();
+  AlignedBytes(AlignedBytes&& other) noexcept : data_(other.data_), size_(other.size_) {
+    other.data_ = nullptr;
+  }
+  AlignedBytes(const AlignedBytes&) = delete;
+  AlignedBytes& operator=(const AlignedBytes&) = delete;
+  AlignedBytes& operator=(AlignedBytes&&) = delete;
+  uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  uint8_t* data_;
+  size_t size_;
+};
+
 }  // namespace mq::bench
 
 #endif

@@ -34,8 +34,12 @@ struct Operation {
 void run(benchmark::State& state, kernels::Isa isa, const Operation& op, int threads, bool stream) {
   mq_context* ctx = make_context(isa, threads);
   const size_t copies = copies_for(op.in_bytes + op.out_bytes, stream);
-  std::vector<std::vector<uint8_t>> in(copies, std::vector<uint8_t>(op.in_bytes));
-  std::vector<std::vector<uint8_t>> out(copies, std::vector<uint8_t>(op.out_bytes, 1));
+  std::vector<AlignedBytes> in;
+  std::vector<AlignedBytes> out;
+  for (size_t c = 0; c < copies; ++c) {
+    in.emplace_back(op.in_bytes);
+    out.emplace_back(op.out_bytes);
+  }
   op.fill(in[0].data());
   for (size_t c = 1; c < copies; ++c) std::memcpy(in[c].data(), in[0].data(), op.in_bytes);
   size_t next = 0;
