@@ -66,6 +66,40 @@ mq_status parallel_rows(const mq_context& context, size_t rows, size_t row_tile,
   return MQ_OK;
 }
 
+// Runs fn(index) once for every index in [0, count), each index a task of its own on the context's
+// executor (the built-in pool hands the next index to whichever thread is free), for work items of
+// uneven size such as the layers of a model. fn must not depend on which thread runs it. Returns
+// MQ_OK or MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
+template <class Fn>
+mq_status parallel_tasks(const mq_context& context, size_t count, Fn&& fn) {
+  const bool threaded = context.parallel_for_fn != nullptr || context.pool != nullptr;
+  if (count <= 1 || context.threads <= 1 || !threaded) {
+    for (size_t i = 0; i < count; ++i) fn(i);
+    return MQ_OK;
+  }
+  struct Job {
+    Fn* fn;
+    std::atomic<uint64_t> done{0};
+  } job{&fn};
+  const mq_task_fn task = [](void* opaque, uint64_t index) {
+    auto* j = static_cast<Job*>(opaque);
+    const kernels::DefaultFpEnvScope fp_env;  // the host's worker threads may run any FP mode
+    (*j->fn)(static_cast<size_t>(index));
+    j->done.fetch_add(1, std::memory_order_relaxed);
+  };
+  if (context.parallel_for_fn != nullptr) {
+    const int32_t rc = context.parallel_for_fn(context.executor_user, count, task, &job);
+    if (rc != 0) return fail(MQ_ERR_CALLBACK_FAILED, "the host executor returned %d", rc);
+    if (job.done.load() != count) {
+      return fail(MQ_ERR_CALLBACK_FAILED, "the host executor ran %llu of %zu tasks",
+                  static_cast<unsigned long long>(job.done.load()), count);
+    }
+    return MQ_OK;
+  }
+  context.pool->parallel_for(count, task, &job);
+  return MQ_OK;
+}
+
 }  // namespace mq::capi
 
 #endif
