@@ -178,6 +178,29 @@ inline mq_report_layer report_layer(const mq_report* report, uint64_t index) {
   return l;
 }
 
+// Owners that destroy their handle at scope exit.
+struct PlanHandle {
+  mq_plan* p = nullptr;
+  PlanHandle() = default;
+  PlanHandle(const PlanHandle&) = delete;
+  PlanHandle& operator=(const PlanHandle&) = delete;
+  ~PlanHandle() { mq_plan_destroy(p); }
+};
+struct ReportHandle {
+  mq_report* r = nullptr;
+  ReportHandle() = default;
+  ReportHandle(const ReportHandle&) = delete;
+  ReportHandle& operator=(const ReportHandle&) = delete;
+  ~ReportHandle() { mq_report_destroy(r); }
+};
+struct ContextHandle {
+  mq_context* c = nullptr;
+  explicit ContextHandle(mq_context* context) : c(context) {}
+  ContextHandle(const ContextHandle&) = delete;
+  ContextHandle& operator=(const ContextHandle&) = delete;
+  ~ContextHandle() { mq_context_destroy(c); }
+};
+
 }  // namespace mq::sched_test
 
 #endif
