@@ -19,6 +19,9 @@ namespace mq::capi {
 
 // Below this much work per task (in bytes touched) a split costs more in wake-ups than it saves.
 constexpr size_t kMinBytesPerTask = 64 * 1024;
+// Tasks per thread when the work allows: threads take tasks as they come free, so a thread that
+// starts late or shares its core with another process costs at most one task's worth of waiting.
+constexpr size_t kTasksPerThread = 4;
 
 struct RowSplit {
   size_t tasks;
@@ -26,7 +29,8 @@ struct RowSplit {
 };
 
 // How to cut `rows` rows (of `bytes_per_row` work each, starting at multiples of `row_tile`) for a
-// context running `threads` tasks at once.
+// context running `threads` tasks at once: up to kTasksPerThread tasks per thread, none smaller
+// than kMinBytesPerTask, one task when threads is 1.
 RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t threads);
 
 // Runs fn(row_begin, row_end) over `rows` rows on the context's executor. Returns MQ_OK or
