@@ -48,9 +48,10 @@ mq_status check_len(uint64_t len, uint64_t needed, const char* name) {
 
 mq_status check_scheme(mq_scheme scheme) {
   if (scheme != MQ_SCHEME_SYMMETRIC && scheme != MQ_SCHEME_ASYMMETRIC) {
+    // Printed as the int32 a C or FFI caller passed (the C++ enum's underlying type may be unsigned).
     return fail(MQ_ERR_INVALID_ARGUMENT,
-                "scheme %lld is not MQ_SCHEME_SYMMETRIC or MQ_SCHEME_ASYMMETRIC",
-                static_cast<long long>(scheme));
+                "scheme %d is not MQ_SCHEME_SYMMETRIC or MQ_SCHEME_ASYMMETRIC",
+                static_cast<int>(static_cast<int32_t>(scheme)));
   }
   return MQ_OK;
 }
