@@ -28,17 +28,25 @@ struct RowSplit {
   size_t rows_per_task;  // a multiple of the row tile, except that the last task may get fewer rows
 };
 
-// How to cut `rows` rows (of `bytes_per_row` work each, starting at multiples of `row_tile`) for a
-// context running `threads` tasks at once: up to kTasksPerThread tasks per thread, none smaller
-// than kMinBytesPerTask, one task when threads is 1.
-RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t threads);
+// How to cut `rows` rows (of `bytes_per_row` work each, starting at multiples of `row_tile`) into
+// at most `max_tasks` tasks, none smaller than kMinBytesPerTask (one task when max_tasks is 1).
+RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t max_tasks);
+
+// The most tasks parallel_rows cuts for a context: kTasksPerThread per thread of the built-in pool,
+// which hands them out one at a time; one per thread for a host executor, whose job system
+// schedules the tasks it is given.
+inline uint32_t max_row_tasks(const mq_context& context) {
+  if (context.threads <= 1) return 1;
+  if (context.parallel_for_fn != nullptr) return context.threads;
+  return context.threads * static_cast<uint32_t>(kTasksPerThread);
+}
 
 // Runs fn(row_begin, row_end) over `rows` rows on the context's executor. Returns MQ_OK or
 // MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
 template <class Fn>
 mq_status parallel_rows(const mq_context& context, size_t rows, size_t row_tile,
                         size_t bytes_per_row, Fn&& fn) {
-  const RowSplit split = split_rows(rows, row_tile, bytes_per_row, context.threads);
+  const RowSplit split = split_rows(rows, row_tile, bytes_per_row, max_row_tasks(context));
   if (split.tasks <= 1) {
     fn(size_t{0}, rows);
     return MQ_OK;

@@ -283,10 +283,14 @@ mq_status mq_plan_create(mq_context* context, const mq_layer_desc* layers, uint6
     s.kinds_set = o.skip_kinds != nullptr;
     s.param_threshold = o.skip_param_threshold;
     s.skip_names.reserve(static_cast<size_t>(o.skip_name_count));
-    for (uint64_t i = 0; i < o.skip_name_count; ++i) {
-      s.skip_names.push_back(sched::host_string(p->allocator, o.skip_names[i]));
+    if (o.skip_names != nullptr) {
+      for (uint64_t i = 0; i < o.skip_name_count; ++i) {
+        s.skip_names.push_back(sched::host_string(p->allocator, o.skip_names[i]));
+      }
     }
-    s.skip_kinds.assign(o.skip_kinds, o.skip_kinds + o.skip_kind_count);
+    if (o.skip_kinds != nullptr) {
+      s.skip_kinds.assign(o.skip_kinds, o.skip_kinds + o.skip_kind_count);
+    }
 
     for (sched::PlanLayer& l : p->layers) sched::decide(s, &l);
     p->totals = sched::totals_of(p->layers);

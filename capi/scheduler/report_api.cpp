@@ -24,8 +24,8 @@ mq_status check_layer_index(const mq_report& r, uint64_t index) {
   return MQ_OK;
 }
 
-// The layer's packed weights, present and not taken.
-mq_status packed_layer(const mq_report& r, uint64_t index, const sched::ReportLayer** layer) {
+// The index of a layer whose packed weights are present and not taken.
+mq_status check_packed_layer(const mq_report& r, uint64_t index) {
   MQ_RETURN_IF_ERROR(check_layer_index(r, index));
   const sched::ReportLayer& l = r.layers[static_cast<size_t>(index)];
   if (l.plan.decision == MQ_DECISION_KEEP) {
@@ -40,7 +40,6 @@ mq_status packed_layer(const mq_report& r, uint64_t index, const sched::ReportLa
     return fail(MQ_ERR_INVALID_ARGUMENT, "the packed weights of layer %llu ('%s') were taken",
                 static_cast<unsigned long long>(index), l.plan.name.c_str());
   }
-  *layer = &l;
   return MQ_OK;
 }
 
@@ -141,9 +140,8 @@ mq_status mq_report_get_packed(const mq_report* report, uint64_t index,
   return api_call("mq_report_get_packed", [&]() -> mq_status {
     MQ_RETURN_IF_ERROR(check_not_null(report, "report"));
     MQ_RETURN_IF_ERROR(check_not_null(packed, "packed"));
-    const sched::ReportLayer* l = nullptr;
-    MQ_RETURN_IF_ERROR(packed_layer(*report, index, &l));
-    *packed = l->packed;
+    MQ_RETURN_IF_ERROR(check_packed_layer(*report, index));
+    *packed = report->layers[static_cast<size_t>(index)].packed;
     return MQ_OK;
   });
 }
@@ -152,8 +150,7 @@ mq_status mq_report_take_packed(mq_report* report, uint64_t index, mq_packed_wei
   return api_call("mq_report_take_packed", [&]() -> mq_status {
     MQ_RETURN_IF_ERROR(check_not_null(report, "report"));
     MQ_RETURN_IF_ERROR(check_not_null(packed, "packed"));
-    const sched::ReportLayer* found = nullptr;
-    MQ_RETURN_IF_ERROR(packed_layer(*report, index, &found));
+    MQ_RETURN_IF_ERROR(check_packed_layer(*report, index));
     sched::ReportLayer& l = report->layers[static_cast<size_t>(index)];
     *packed = l.packed;
     l.packed = nullptr;

@@ -46,18 +46,18 @@ struct PlanLayer {
   PlanLayer(const PlanLayer& other, const Allocator& a);
 
   HostString name;
-  mq_layer_kind kind;
-  uint64_t rows;
-  uint64_t cols;
-  uint64_t params;
-  mq_decision decision;
-  mq_rule rule;
+  mq_layer_kind kind = MQ_LAYER_OTHER;
+  uint64_t rows = 0;
+  uint64_t cols = 0;
+  uint64_t params = 0;
+  mq_decision decision = MQ_DECISION_KEEP;
+  mq_rule rule = MQ_RULE_QUANTIZE;
   HostString detail;
-  mq_format format;  // 0 when kept
-  mq_scheme scheme;
-  uint64_t group;  // 0 when kept
-  uint64_t bytes_before;
-  uint64_t bytes_after;
+  mq_format format = static_cast<mq_format>(0);  // 0 when kept
+  mq_scheme scheme = MQ_SCHEME_SYMMETRIC;
+  uint64_t group = 0;  // 0 when kept
+  uint64_t bytes_before = 0;
+  uint64_t bytes_after = 0;
 };
 
 struct PlanSettings {
@@ -66,18 +66,18 @@ struct PlanSettings {
   // A copy whose lists live in `a`.
   PlanSettings(const PlanSettings& other, const Allocator& a);
 
-  uint32_t bits;
-  uint64_t group;
-  mq_scheme scheme;
-  mq_shape_policy shape_policy;  // resolved
-  uint32_t clear_defaults;
-  mq_accuracy_policy policy;
-  double warning_db;
-  double critical_db;
-  uint64_t min_calibration_samples;
-  bool names_set;
-  bool kinds_set;
-  uint64_t param_threshold;  // 0 = not set
+  uint32_t bits = 4;
+  uint64_t group = kDefaultGroupSize;
+  mq_scheme scheme = MQ_SCHEME_SYMMETRIC;
+  mq_shape_policy shape_policy = MQ_SHAPE_POLICY_INT8_ROWS;  // resolved
+  uint32_t clear_defaults = 0;
+  mq_accuracy_policy policy = MQ_ACCURACY_POLICY_WARN;
+  double warning_db = kDefaultSqnrWarningDb;
+  double critical_db = kDefaultSqnrCriticalDb;
+  uint64_t min_calibration_samples = kDefaultMinCalibrationSamples;
+  bool names_set = false;
+  bool kinds_set = false;
+  uint64_t param_threshold = 0;  // 0 = not set
   HostVector<HostString> skip_names;
   HostVector<mq_layer_kind> skip_kinds;
 };
