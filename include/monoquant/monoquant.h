@@ -51,6 +51,15 @@ extern "C" {
 #define MQ_API
 #endif
 
+/* In C++ the enums get a fixed 32-bit underlying type, so that any int32 a C or FFI caller passes
+ * is a valid value of the enum (the library then refuses unknown values with a status). The size
+ * and calling convention are those of a C enum. */
+#ifdef __cplusplus
+#define MQ_ENUM(name) enum name : int32_t
+#else
+#define MQ_ENUM(name) enum name
+#endif
+
 #define MQ_VERSION_MAJOR 0
 #define MQ_VERSION_MINOR 1
 #define MQ_VERSION_PATCH 0
@@ -63,25 +72,24 @@ extern "C" {
  * -------------------------------------------------------------------------------------------------
  */
 
-typedef enum mq_status {
-  MQ_OK = 0,
-  MQ_ERR_INVALID_ARGUMENT =
-      1,                   /* an enum, option or flag has a value this library does not accept */
-  MQ_ERR_NULL_POINTER = 2, /* a required pointer is NULL */
-  MQ_ERR_INVALID_SHAPE =
-      3, /* a zero dimension, or a size that overflows 64 bits or the address space */
-  MQ_ERR_BUFFER_TOO_SMALL = 4, /* a `*_len` is smaller than the shape requires */
-  MQ_ERR_NON_FINITE = 5, /* an input holds inf or NaN (the message names its row and column) */
-  MQ_ERR_VALUE_OUT_OF_RANGE = 6, /* a code, zero point or scale outside its format's range */
-  MQ_ERR_UNSUPPORTED = 7,   /* an ISA this CPU cannot run, or a feature this build does not have */
-  MQ_ERR_OUT_OF_MEMORY = 8, /* an allocation (the library's or the host allocator's) failed */
-  MQ_ERR_CALLBACK_FAILED = 9, /* the host's executor reported a failure */
-  MQ_ERR_ACCURACY = 10,       /* a scheduler run failed its accuracy policy */
-  MQ_ERR_IO = 11,             /* a file could not be read or written */
-  MQ_ERR_MALFORMED_FILE = 12, /* a file's contents are not valid */
-  MQ_ERR_INTERNAL = 13,       /* a bug in monoquant; please report it with the message */
-  MQ_STATUS_MAX_ENUM = 0x7FFFFFFF
-} mq_status;
+typedef MQ_ENUM(mq_status){
+    MQ_OK = 0,
+    MQ_ERR_INVALID_ARGUMENT =
+        1,                   /* an enum, option or flag has a value this library does not accept */
+    MQ_ERR_NULL_POINTER = 2, /* a required pointer is NULL */
+    MQ_ERR_INVALID_SHAPE =
+        3, /* a zero dimension, or a size that overflows 64 bits or the address space */
+    MQ_ERR_BUFFER_TOO_SMALL = 4, /* a `*_len` is smaller than the shape requires */
+    MQ_ERR_NON_FINITE = 5, /* an input holds inf or NaN (the message names its row and column) */
+    MQ_ERR_VALUE_OUT_OF_RANGE = 6, /* a code, zero point or scale outside its format's range */
+    MQ_ERR_UNSUPPORTED = 7, /* an ISA this CPU cannot run, or a feature this build does not have */
+    MQ_ERR_OUT_OF_MEMORY = 8,   /* an allocation (the library's or the host allocator's) failed */
+    MQ_ERR_CALLBACK_FAILED = 9, /* the host's executor reported a failure */
+    MQ_ERR_ACCURACY = 10,       /* a scheduler run failed its accuracy policy */
+    MQ_ERR_IO = 11,             /* a file could not be read or written */
+    MQ_ERR_MALFORMED_FILE = 12, /* a file's contents are not valid */
+    MQ_ERR_INTERNAL = 13,       /* a bug in monoquant; please report it with the message */
+    MQ_STATUS_MAX_ENUM = 0x7FFFFFFF} mq_status;
 
 /* The explanation of the last failing call on this thread: a NUL-terminated string owned by the
  * library, valid until the next failing call on the same thread. "" when no call has failed on this
@@ -109,29 +117,24 @@ MQ_API mq_status mq_get_abi_version(uint32_t* abi_version);
  * avx512vnni; scalar < neon < neon-dotprod < neon-i8mm). Selecting a level caps every kernel family
  * at that level: each family then runs its best variant at or below it that supports the call's
  * shape. */
-typedef enum mq_isa {
-  MQ_ISA_AUTO = 0, /* the best level this CPU runs (or MONOQUANT_ISA, when set) */
-  MQ_ISA_SCALAR = 1,
-  MQ_ISA_AVX2 = 2,       /* AVX2 + FMA */
-  MQ_ISA_AVX512 = 3,     /* AVX-512 F/CD/BW/DQ/VL */
-  MQ_ISA_AVX512VNNI = 4, /* AVX512 + VNNI */
-  MQ_ISA_NEON = 5,       /* Armv8.0 Advanced SIMD */
-  MQ_ISA_NEON_DOTPROD = 6,
-  MQ_ISA_NEON_I8MM = 7,
-  MQ_ISA_MAX_ENUM = 0x7FFFFFFF
-} mq_isa;
+typedef MQ_ENUM(mq_isa){
+    MQ_ISA_AUTO = 0, /* the best level this CPU runs (or MONOQUANT_ISA, when set) */
+    MQ_ISA_SCALAR = 1,       MQ_ISA_AVX2 = 2, /* AVX2 + FMA */
+    MQ_ISA_AVX512 = 3,                        /* AVX-512 F/CD/BW/DQ/VL */
+    MQ_ISA_AVX512VNNI = 4,                    /* AVX512 + VNNI */
+    MQ_ISA_NEON = 5,                          /* Armv8.0 Advanced SIMD */
+    MQ_ISA_NEON_DOTPROD = 6, MQ_ISA_NEON_I8MM = 7, MQ_ISA_MAX_ENUM = 0x7FFFFFFF} mq_isa;
 
 /* The kernel families. Each has a scalar reference and per-ISA variants. */
-typedef enum mq_kernel_family {
-  MQ_KERNEL_GROUP_REDUCE = 1, /* group-wise min / max / absmax */
-  MQ_KERNEL_QUANTIZE_INT4 = 2,
-  MQ_KERNEL_QUANTIZE_INT8 = 3,
-  MQ_KERNEL_PACK = 4,
-  MQ_KERNEL_UNPACK = 5,
-  MQ_KERNEL_DEQUANTIZE = 6,
-  MQ_KERNEL_GEMV = 7, /* the prepacked layout, GEMV and small-batch GEMM in both compute modes */
-  MQ_KERNEL_FAMILY_MAX_ENUM = 0x7FFFFFFF
-} mq_kernel_family;
+typedef MQ_ENUM(mq_kernel_family){
+    MQ_KERNEL_GROUP_REDUCE = 1, /* group-wise min / max / absmax */
+    MQ_KERNEL_QUANTIZE_INT4 = 2,
+    MQ_KERNEL_QUANTIZE_INT8 = 3,
+    MQ_KERNEL_PACK = 4,
+    MQ_KERNEL_UNPACK = 5,
+    MQ_KERNEL_DEQUANTIZE = 6,
+    MQ_KERNEL_GEMV = 7, /* the prepacked layout, GEMV and small-batch GEMM in both compute modes */
+    MQ_KERNEL_FAMILY_MAX_ENUM = 0x7FFFFFFF} mq_kernel_family;
 
 /* The lowercase name of an ISA level ("scalar", "avx2", "avx512", "avx512vnni", "neon",
  * "neon-dotprod", "neon-i8mm", "auto"). These are the names MONOQUANT_ISA accepts. The string is
@@ -169,13 +172,8 @@ typedef void (*mq_task_fn)(void* task_context, uint64_t index);
 typedef int32_t (*mq_parallel_for_fn)(void* user, uint64_t count, mq_task_fn task,
                                       void* task_context);
 
-typedef enum mq_log_level {
-  MQ_LOG_DEBUG = 0,
-  MQ_LOG_INFO = 1,
-  MQ_LOG_WARNING = 2,
-  MQ_LOG_ERROR = 3,
-  MQ_LOG_LEVEL_MAX_ENUM = 0x7FFFFFFF
-} mq_log_level;
+typedef MQ_ENUM(mq_log_level){MQ_LOG_DEBUG = 0, MQ_LOG_INFO = 1, MQ_LOG_WARNING = 2,
+                              MQ_LOG_ERROR = 3, MQ_LOG_LEVEL_MAX_ENUM = 0x7FFFFFFF} mq_log_level;
 
 /* Receives the library's log lines (NUL-terminated, valid only during the call). May be called from
  * any thread the library runs on, but never concurrently for one context. */
@@ -243,17 +241,14 @@ MQ_API mq_status mq_context_kernel_name(const mq_context* context, mq_kernel_fam
  * -------------------------------------------------------------------------------------------------
  */
 
-typedef enum mq_scheme {
-  MQ_SCHEME_SYMMETRIC = 0,  /* scale = absmax / 7, codes in [-8, 7] */
-  MQ_SCHEME_ASYMMETRIC = 1, /* scale = (hi - lo) / 15 with a zero point, codes in [0, 15] */
-  MQ_SCHEME_MAX_ENUM = 0x7FFFFFFF
-} mq_scheme;
+typedef MQ_ENUM(mq_scheme){
+    MQ_SCHEME_SYMMETRIC = 0,  /* scale = absmax / 7, codes in [-8, 7] */
+    MQ_SCHEME_ASYMMETRIC = 1, /* scale = (hi - lo) / 15 with a zero point, codes in [0, 15] */
+    MQ_SCHEME_MAX_ENUM = 0x7FFFFFFF} mq_scheme;
 
-typedef enum mq_format {
-  MQ_FORMAT_INT4 = 1,      /* group-wise INT4, either scheme */
-  MQ_FORMAT_INT8_ROWS = 2, /* per-row symmetric INT8 */
-  MQ_FORMAT_MAX_ENUM = 0x7FFFFFFF
-} mq_format;
+typedef MQ_ENUM(mq_format){MQ_FORMAT_INT4 = 1,      /* group-wise INT4, either scheme */
+                           MQ_FORMAT_INT8_ROWS = 2, /* per-row symmetric INT8 */
+                           MQ_FORMAT_MAX_ENUM = 0x7FFFFFFF} mq_format;
 
 /* Element counts of the canonical INT4 buffers for a rows x cols matrix with group size group_size:
  * codes = rows * ceil(cols/2), scales = zero points = rows * ceil(cols/group_size). Any output
@@ -403,11 +398,8 @@ MQ_API mq_status mq_packed_export(const mq_packed_weights* packed, uint8_t* code
  * quantized on the fly to int8 (symmetric, scale absmax/127, in blocks of 32 columns that restart
  * at every group) and the dot products run on integer instructions. Faster, with the added error
  * documented in docs/accuracy.md. */
-typedef enum mq_compute_mode {
-  MQ_COMPUTE_F32 = 0,
-  MQ_COMPUTE_INT8 = 1,
-  MQ_COMPUTE_MAX_ENUM = 0x7FFFFFFF
-} mq_compute_mode;
+typedef MQ_ENUM(mq_compute_mode){MQ_COMPUTE_F32 = 0, MQ_COMPUTE_INT8 = 1,
+                                 MQ_COMPUTE_MAX_ENUM = 0x7FFFFFFF} mq_compute_mode;
 
 /* y = dequant(W) x + bias. x has cols elements, y and bias (optional, NULL for none) rows elements.
  * x must be finite (else MQ_ERR_NON_FINITE, and y is zero-filled). y must not overlap x or bias.

@@ -66,7 +66,8 @@ struct Packed {
 
 Packed pack(const GemvKernel& k, const Weights& w) {
   Packed p;
-  p.buffer = std::make_unique<test::GuardedBuffer>(k.packed_bytes(w.shape));
+  p.buffer =
+      std::make_unique<test::GuardedBuffer>(k.packed_bytes(w.shape), true, kGemvBufferAlignment);
   const auto zps = zero_points_of(w);
   k.pack(w.shape, w.canonical.data(), w.codes.scales.data(),
          w.shape.scheme == Scheme::asymmetric ? zps.data() : nullptr, p.buffer->data());
@@ -94,7 +95,7 @@ std::vector<float> run(const GemvKernel& k, const Weights& w, const Packed& p, M
   if (mode == Mode::f32) {
     k.gemm_f32(s, p.data(), xb.as<float>(), batch, bias_ptr, yb.as<float>(), begin, end);
   } else {
-    test::GuardedBuffer act(k.act_bytes(s, batch));
+    test::GuardedBuffer act(k.act_bytes(s, batch), true, kGemvBufferAlignment);
     k.quantize_act(s, xb.as<float>(), batch, act.data());
     k.gemm_int8(s, p.data(), act.data(), batch, bias_ptr, yb.as<float>(), begin, end);
   }

@@ -8,9 +8,10 @@
 
 namespace mq::test {
 
-GuardedBuffer::GuardedBuffer(size_t bytes, bool guard_front) : bytes_(bytes) {
+GuardedBuffer::GuardedBuffer(size_t bytes, bool guard_front, size_t alignment) : bytes_(bytes) {
   const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  const size_t data_pages = (bytes + page - 1) / page;
+  const size_t reserved = (bytes + alignment - 1) / alignment * alignment;
+  const size_t data_pages = (reserved + page - 1) / page;
   const size_t front = guard_front ? 1 : 0;
   mapping_bytes_ = (front + data_pages + 1) * page;
   mapping_ = mmap(nullptr, mapping_bytes_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -21,7 +22,7 @@ GuardedBuffer::GuardedBuffer(size_t bytes, bool guard_front) : bytes_(bytes) {
     throw std::runtime_error("mprotect failed");
   }
   // The data ends where the trailing guard page begins.
-  data_ = usable + data_pages * page - bytes;
+  data_ = usable + data_pages * page - reserved;
 }
 
 GuardedBuffer::~GuardedBuffer() {

@@ -14,7 +14,9 @@ class GuardedBuffer {
   // `bytes` usable bytes, the last of which is immediately followed by the guard page. With
   // guard_front, a guard page also precedes the first byte's page (catching under-reads when the
   // buffer starts at a page boundary, that is when bytes is a multiple of the page size).
-  explicit GuardedBuffer(size_t bytes, bool guard_front = true);
+  // With alignment > 1 the start is aligned down to it, leaving fewer than `alignment` unguarded
+  // bytes after the end (for buffers whose interface promises an alignment, like packed weights).
+  explicit GuardedBuffer(size_t bytes, bool guard_front = true, size_t alignment = 1);
   ~GuardedBuffer();
   GuardedBuffer(const GuardedBuffer&) = delete;
   GuardedBuffer& operator=(const GuardedBuffer&) = delete;

@@ -1,0 +1,43 @@
+// The monoquant command-line tool: `monoquant <command> [options]`, `monoquant <command> --help`.
+#include <cstdio>
+#include <cstring>
+
+#include "commands.h"
+#include "monoquant/monoquant.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int argc, char** argv);
+  const char* summary;
+};
+
+constexpr Command kCommands[] = {
+    {"demo", run_demo_command, "quantize a built-in synthetic model and run a GEMV on every layer"},
+    {"cpu", run_cpu_command, "show the ISA levels this CPU runs and the kernel each family uses"},
+};
+
+int usage(std::FILE* out) {
+  uint32_t major = 0, minor = 0, patch = 0;
+  mq_get_version(&major, &minor, &patch);
+  std::fprintf(out,
+               "monoquant %u.%u.%u: group-wise INT4 quantization kernels\n\nusage: monoquant "
+               "<command> [options]\n\n",
+               major, minor, patch);
+  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "\n`monoquant <command> --help` describes a command's options.\n");
+  return out == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(stderr);
+  if (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) return usage(stdout);
+  for (const Command& c : kCommands) {
+    if (std::strcmp(argv[1], c.name) == 0) return c.run(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "monoquant: unknown command '%s'\n\n", argv[1]);
+  return usage(stderr);
+}
