@@ -341,7 +341,10 @@ MQ_API mq_status mq_plan_run(mq_context* context, const mq_plan* plan, const flo
                              const uint64_t* weights_lens, uint64_t layer_count,
                              const mq_run_options* options, mq_report** report);
 
-/* Destroys a report and every output it still owns (NULL is accepted). */
+/* Destroys a report and every output it still owns (NULL is accepted).
+ * Thread safety: many threads may read a report at once (every mq_report_get_*, export and table
+ * function); mq_report_take_packed and mq_report_destroy need exclusive access. Plans are immutable
+ * once created and may be shared freely, also between concurrent runs. */
 MQ_API mq_status mq_report_destroy(mq_report* report);
 
 typedef struct mq_report_summary {
