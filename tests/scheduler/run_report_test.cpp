@@ -642,6 +642,32 @@ TEST(SchedulerRun, KeptLayersNeedNoWeights) {
   EXPECT_EQ(summary(run.report.r).output, MQ_RUN_OUTPUT_PACKED);
 }
 
+// A plan that keeps everything runs, reads no weights and reports no SQNR.
+TEST(SchedulerRun, PlanKeepingEverything) {
+  const std::vector<mq_layer_desc> d = descs(transformer_layers());
+  mq_plan_options po = plan_options();
+  const char* all[] = {"*"};
+  po.skip_names = all;
+  po.skip_name_count = 1;
+  PlanHandle plan;
+  ASSERT_EQ(mq_plan_create(nullptr, d.data(), d.size(), &po, &plan.p), MQ_OK);
+  const std::vector<const float*> weights(d.size(), nullptr);
+  const std::vector<uint64_t> lens(d.size(), 0);
+  ReportHandle report;
+  ASSERT_EQ(mq_plan_run(nullptr, plan.p, weights.data(), lens.data(), d.size(), nullptr, &report.r),
+            MQ_OK)
+      << last_error();
+  const mq_report_summary s = summary(report.r);
+  EXPECT_EQ(s.keep_count, d.size());
+  EXPECT_EQ(s.bytes_before, s.bytes_after);
+  EXPECT_EQ(s.compression, 1.0);
+  EXPECT_EQ(s.min_sqnr_db, INFINITY);
+  EXPECT_EQ(s.warning_count, 0U);
+  const std::string table = report_table(report.r, MQ_TABLE_NO_TIMES);
+  EXPECT_NE(table.find("selected for quantization (0):\n"), std::string::npos) << table;
+  EXPECT_EQ(table.find("lowest SQNR"), std::string::npos);
+}
+
 // The run report of the realistic list (the one quoted in docs/scheduler.md).
 TEST(SchedulerRun, ReportTable) {
   ContextHandle ctx(make_context(2));
