@@ -122,6 +122,7 @@ double measure(Traffic traffic, size_t bytes, int threads, bool nontemporal) {
   for (int rep = 0; rep < 7; ++rep) {
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> workers;
+    workers.reserve(static_cast<size_t>(threads));
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
         uint8_t* p = base + static_cast<size_t>(t) * per_thread;

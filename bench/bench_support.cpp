@@ -42,7 +42,7 @@ void check(mq_status status, const char* what) {
   const char* message = "";
   mq_last_error_message(&message);
   std::fprintf(stderr, "monoquant_bench: %s failed: %s\n", what, message);
-  std::exit(1);
+  std::exit(1);  // NOLINT(concurrency-mt-unsafe): the benchmark's setup, on one thread
 }
 
 mq_context* make_context(kernels::Isa isa, int threads) {

@@ -40,7 +40,7 @@ void run(benchmark::State& state, kernels::Isa isa, const Operation& op, int thr
   for (size_t c = 1; c < copies; ++c) std::memcpy(in[c].data(), in[0].data(), op.in_bytes);
   size_t next = 0;
   const WallClock clock;
-  for (auto _ : state) {
+  while (state.KeepRunning()) {
     if (op.call(ctx, in[next].data(), out[next].data()) != MQ_OK) {
       state.SkipWithError("the call failed");
       break;

@@ -64,7 +64,7 @@ void run_gemm(benchmark::State& state, kernels::Isa isa, MatrixSize s, mq_comput
   std::vector<float> y(batch * s.rows);
   size_t next = 0;
   const WallClock clock;
-  for (auto _ : state) {
+  while (state.KeepRunning()) {
     const mq_status st =
         mq_gemm(ctx, packed[next], mode, x.data(), x.size(), batch, nullptr, 0, y.data(), y.size());
     if (st != MQ_OK) {

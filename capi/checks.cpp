@@ -48,7 +48,8 @@ mq_status check_len(uint64_t len, uint64_t needed, const char* name) {
 
 mq_status check_scheme(mq_scheme scheme) {
   if (scheme != MQ_SCHEME_SYMMETRIC && scheme != MQ_SCHEME_ASYMMETRIC) {
-    // Printed as the int32 a C or FFI caller passed (the C++ enum's underlying type may be unsigned).
+    // Printed as the int32 a C or FFI caller passed (the C++ enum's underlying type may be
+    // unsigned).
     return fail(MQ_ERR_INVALID_ARGUMENT,
                 "scheme %d is not MQ_SCHEME_SYMMETRIC or MQ_SCHEME_ASYMMETRIC",
                 static_cast<int>(static_cast<int32_t>(scheme)));
@@ -90,6 +91,36 @@ mq_status check_zero_point_values(const uint8_t* zero_points, size_t rows, size_
     }
   }
   return MQ_OK;
+}
+
+mq_status check_canonical_int4(const uint8_t* codes, uint64_t codes_len, const float* scales,
+                               uint64_t scales_len, const uint8_t* zero_points,
+                               uint64_t zero_points_len, uint64_t rows, uint64_t cols,
+                               uint64_t group_size, mq_scheme scheme, MatrixShape* shape) {
+  MQ_RETURN_IF_ERROR(check_not_null(codes, "codes"));
+  MQ_RETURN_IF_ERROR(check_not_null(scales, "scales"));
+  MQ_RETURN_IF_ERROR(check_scheme(scheme));
+  MQ_RETURN_IF_ERROR(check_matrix_shape(rows, cols, group_size, shape));
+  MQ_RETURN_IF_ERROR(check_len(codes_len, shape->int4_bytes, "codes"));
+  MQ_RETURN_IF_ERROR(check_len(scales_len, shape->group_count, "scales"));
+  MQ_RETURN_IF_ERROR(check_zero_points(scheme, zero_points, zero_points_len, shape->group_count));
+  MQ_RETURN_IF_ERROR(check_scales(scales, shape->rows, shape->groups));
+  if (zero_points != nullptr) {
+    MQ_RETURN_IF_ERROR(check_zero_point_values(zero_points, shape->rows, shape->groups));
+  }
+  return MQ_OK;
+}
+
+mq_status check_canonical_int8_rows(const int8_t* codes, uint64_t codes_len, const float* scales,
+                                    uint64_t scales_len, uint64_t rows, uint64_t cols,
+                                    MatrixShape* shape) {
+  MQ_RETURN_IF_ERROR(check_not_null(codes, "codes"));
+  MQ_RETURN_IF_ERROR(check_not_null(scales, "scales"));
+  MQ_RETURN_IF_ERROR(check_matrix_shape(rows, cols, cols, shape));
+  MQ_RETURN_IF_ERROR(check_len(codes_len, shape->elements, "codes"));
+  MQ_RETURN_IF_ERROR(check_len(scales_len, shape->rows, "scales"));
+  MQ_RETURN_IF_ERROR(check_scales(scales, shape->rows, 1));
+  return check_int8_codes(codes, shape->elements, shape->cols);
 }
 
 mq_status check_int8_codes(const int8_t* codes, size_t elements, size_t cols) {

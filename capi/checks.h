@@ -43,6 +43,18 @@ mq_status check_zero_points(mq_scheme scheme, const void* zero_points, uint64_t 
 mq_status check_scales(const float* scales, size_t rows, size_t groups);
 mq_status check_zero_point_values(const uint8_t* zero_points, size_t rows, size_t groups);
 
+// Canonical INT4 buffers given as input (to dequantize or to pack): pointers, scheme, shape,
+// lengths, and the values of the scales and zero points. Fills `shape`.
+mq_status check_canonical_int4(const uint8_t* codes, uint64_t codes_len, const float* scales,
+                               uint64_t scales_len, const uint8_t* zero_points,
+                               uint64_t zero_points_len, uint64_t rows, uint64_t cols,
+                               uint64_t group_size, mq_scheme scheme, MatrixShape* shape);
+
+// Canonical per-row INT8 buffers given as input: pointers, shape, lengths, scale values and codes.
+mq_status check_canonical_int8_rows(const int8_t* codes, uint64_t codes_len, const float* scales,
+                                    uint64_t scales_len, uint64_t rows, uint64_t cols,
+                                    MatrixShape* shape);
+
 // Per-row INT8 codes must lie in [-127, 127]; -128 is outside the format (its negation overflows).
 mq_status check_int8_codes(const int8_t* codes, size_t elements, size_t cols);
 

@@ -28,7 +28,8 @@ struct EnvIsa {
 
 EnvIsa read_env_isa() {
   EnvIsa result;
-  const char* value = std::getenv("MONOQUANT_ISA");
+  // Read once, under the thread-safe initialisation of env_isa()'s static.
+  const char* value = std::getenv("MONOQUANT_ISA");  // NOLINT(concurrency-mt-unsafe)
   if (value == nullptr || value[0] == '\0' || std::strcmp(value, "auto") == 0) {
     result.isa = kernels::best_runnable_isa();
     return result;

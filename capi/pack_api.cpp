@@ -102,21 +102,12 @@ mq_status mq_dequantize_int4(mq_context* context, const uint8_t* codes, uint64_t
   return api_call("mq_dequantize_int4", [&]() -> mq_status {
     const mq_context* c = nullptr;
     MQ_RETURN_IF_ERROR(mq::capi::resolve_context(context, &c));
-    MQ_RETURN_IF_ERROR(check_not_null(codes, "codes"));
-    MQ_RETURN_IF_ERROR(check_not_null(scales, "scales"));
     MQ_RETURN_IF_ERROR(check_not_null(out, "out"));
-    MQ_RETURN_IF_ERROR(mq::capi::check_scheme(scheme));
     MatrixShape s{};
-    MQ_RETURN_IF_ERROR(mq::capi::check_matrix_shape(rows, cols, group_size, &s));
-    MQ_RETURN_IF_ERROR(check_len(codes_len, s.int4_bytes, "codes"));
-    MQ_RETURN_IF_ERROR(check_len(scales_len, s.group_count, "scales"));
-    MQ_RETURN_IF_ERROR(
-        mq::capi::check_zero_points(scheme, zero_points, zero_points_len, s.group_count));
+    MQ_RETURN_IF_ERROR(mq::capi::check_canonical_int4(codes, codes_len, scales, scales_len,
+                                                      zero_points, zero_points_len, rows, cols,
+                                                      group_size, scheme, &s));
     MQ_RETURN_IF_ERROR(check_len(out_len, s.elements, "out"));
-    MQ_RETURN_IF_ERROR(mq::capi::check_scales(scales, s.rows, s.groups));
-    if (zero_points != nullptr) {
-      MQ_RETURN_IF_ERROR(mq::capi::check_zero_point_values(zero_points, s.rows, s.groups));
-    }
 
     const k::DequantizeKernel& kernel = mq::capi::select_dequantize(*c, s.cols, s.group);
     const size_t row_bytes = k::int4_row_bytes(s.cols);
@@ -138,16 +129,11 @@ mq_status mq_dequantize_int8_rows(mq_context* context, const int8_t* codes, uint
   return api_call("mq_dequantize_int8_rows", [&]() -> mq_status {
     const mq_context* c = nullptr;
     MQ_RETURN_IF_ERROR(mq::capi::resolve_context(context, &c));
-    MQ_RETURN_IF_ERROR(check_not_null(codes, "codes"));
-    MQ_RETURN_IF_ERROR(check_not_null(scales, "scales"));
     MQ_RETURN_IF_ERROR(check_not_null(out, "out"));
     MatrixShape s{};
-    MQ_RETURN_IF_ERROR(mq::capi::check_matrix_shape(rows, cols, cols, &s));
-    MQ_RETURN_IF_ERROR(check_len(codes_len, s.elements, "codes"));
-    MQ_RETURN_IF_ERROR(check_len(scales_len, s.rows, "scales"));
+    MQ_RETURN_IF_ERROR(
+        mq::capi::check_canonical_int8_rows(codes, codes_len, scales, scales_len, rows, cols, &s));
     MQ_RETURN_IF_ERROR(check_len(out_len, s.elements, "out"));
-    MQ_RETURN_IF_ERROR(mq::capi::check_scales(scales, s.rows, 1));
-    MQ_RETURN_IF_ERROR(mq::capi::check_int8_codes(codes, s.elements, s.cols));
 
     const k::DequantizeKernel& kernel = mq::capi::select_dequantize(*c, s.cols, s.group);
     const mq_status run = mq::capi::parallel_rows(

@@ -23,6 +23,14 @@ install(FILES "${CMAKE_CURRENT_BINARY_DIR}/monoquantConfig.cmake"
               "${CMAKE_CURRENT_BINARY_DIR}/monoquantConfigVersion.cmake"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/monoquant)
 
+# The .pc file finds its prefix from its own location, so the install can be relocated.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(MONOQUANT_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH _up "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+  string(REGEX REPLACE "/$" "" _up "${_up}")
+  set(MONOQUANT_PC_PREFIX "\${pcfiledir}/${_up}")
+endif()
 configure_file(cmake/monoquant.pc.in "${CMAKE_CURRENT_BINARY_DIR}/monoquant.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/monoquant.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -5,11 +5,14 @@
 #   2. on x86-64, the test binaries again on emulated CPUs: qemu-x86_64 -cpu Haswell-v4 (AVX2, no
 #      AVX-512) and -cpu Nehalem (no AVX): the dispatcher must pick the lower variants, and any AVX-512
 #      instruction that leaked into baseline code dies with SIGILL;
-#   3. the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer) suite;
+#   3. the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer) suite, and the ABI of its
+#      (debug-info) shared library against the committed baseline;
 #   4. the aarch64 cross build, its suite under qemu-aarch64 for several CPU models (when the cross tools
 #      are installable; the output says when they are not);
-#   5. a smoke run of monoquant_bench (correct output, no timing claims);
-#   6. clang-format on every source file.
+#   5. an install to a staging prefix, and a consumer project built against it with find_package
+#      (shared and static) and with pkg-config;
+#   6. a smoke run of monoquant_bench (correct output, no timing claims);
+#   7. clang-format on every source file.
 # Any failing step fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +48,9 @@ cmake --preset asan
 cmake --build --preset asan
 ctest --preset asan -j2
 
+step "ABI against the committed baseline"
+tests/abi/check-abi.sh build/asan/libmonoquant.so
+
 if [ "$arm" = 1 ]; then
   step "aarch64 cross build and tests under qemu-aarch64"
   cmake --preset aarch64
@@ -55,6 +61,17 @@ if [ "$arm" = 1 ]; then
     ctest --preset aarch64 -j2
   fi
 fi
+
+step "install and consume"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cmake --install build/release --prefix "$stage/prefix" >/dev/null
+PKG_CONFIG_PATH="$stage/prefix/lib/pkgconfig" cmake -S tests/install -B "$stage/consumer" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$stage/prefix" >/dev/null
+cmake --build "$stage/consumer" >/dev/null
+for variant in shared static pkgconfig; do
+  LD_LIBRARY_PATH="$stage/prefix/lib" "$stage/consumer/consumer_$variant"
+done
 
 step "benchmark smoke run"
 build/release/bench/monoquant_bench --benchmark_filter='(gemv|quantize)/.*/1024x1024/.*t1/cached' \

@@ -18,7 +18,7 @@ done
 
 packages=(g++ cmake ninja-build pkg-config libxsimd-dev xtl-dev libcpuinfo-dev libcli11-dev)
 if [ "$want_tests" = 1 ]; then
-  packages+=(libgtest-dev libbenchmark-dev qemu-user binutils)
+  packages+=(libgtest-dev libbenchmark-dev qemu-user binutils abigail-tools clang-format)
 fi
 
 as_root() {

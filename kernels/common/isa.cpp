@@ -8,16 +8,16 @@ namespace mq::kernels {
 namespace {
 
 struct IsaInfo {
-  Isa isa;
   const char* name;
+  Isa isa;
   int chain;  // 0 = portable, 1 = x86-64, 2 = aarch64
 };
 
 constexpr IsaInfo kIsas[] = {
-    {Isa::scalar, "scalar", 0},       {Isa::avx2, "avx2", 1},
-    {Isa::avx512, "avx512", 1},       {Isa::avx512vnni, "avx512vnni", 1},
-    {Isa::neon, "neon", 2},           {Isa::neon_dotprod, "neon-dotprod", 2},
-    {Isa::neon_i8mm, "neon-i8mm", 2},
+    {"scalar", Isa::scalar, 0},       {"avx2", Isa::avx2, 1},
+    {"avx512", Isa::avx512, 1},       {"avx512vnni", Isa::avx512vnni, 1},
+    {"neon", Isa::neon, 2},           {"neon-dotprod", Isa::neon_dotprod, 2},
+    {"neon-i8mm", Isa::neon_i8mm, 2},
 };
 
 const IsaInfo& info(Isa isa) { return kIsas[static_cast<uint32_t>(isa) - kIsaFirst]; }

@@ -16,8 +16,9 @@ bool pack(const int8_t* values, size_t rows, size_t cols, Scheme scheme, uint8_t
     const int8_t* in = values + r * cols;
     for (size_t j = 0; j < row_bytes; ++j) {
       const size_t c = 2 * j;
-      const int v0 = in[c];
-      const int v1 = c + 1 < cols ? in[c + 1] : 0;
+      // int8 codes are signed values ([-8, 7] or [0, 15]), not bytes.
+      const int v0 = in[c];                         // NOLINT(bugprone-signed-char-misuse)
+      const int v1 = c + 1 < cols ? in[c + 1] : 0;  // NOLINT(bugprone-signed-char-misuse)
       if (v0 < lo || v0 > hi) {
         *bad_index = r * cols + c;
         return false;

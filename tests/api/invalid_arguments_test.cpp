@@ -320,3 +320,80 @@ TEST_F(InvalidArguments, BufferSizes) {
 }
 
 }  // namespace
+
+namespace {
+
+// The remaining entry points' required outputs and buffer lengths.
+TEST(InvalidArgumentsMore, QueriesRefuseNullOutputs) {
+  int32_t supported = 0;
+  uint32_t count = 0;
+  mq_isa isa = MQ_ISA_AUTO;
+  const char* name = nullptr;
+  MQ_EXPECT_FAILS(mq_isa_supported(MQ_ISA_SCALAR, nullptr), MQ_ERR_NULL_POINTER,
+                  "mq_isa_supported: supported is NULL");
+  MQ_EXPECT_FAILS(mq_isa_supported(static_cast<mq_isa>(0), &supported), MQ_ERR_INVALID_ARGUMENT,
+                  "ISA value 0");
+  MQ_EXPECT_FAILS(mq_isa_list(nullptr, 0, nullptr), MQ_ERR_NULL_POINTER,
+                  "mq_isa_list: count is NULL");
+  MQ_EXPECT_FAILS(mq_isa_list(nullptr, 4, &count), MQ_ERR_NULL_POINTER, "isas is NULL");
+  MQ_EXPECT_FAILS(mq_isa_name(MQ_ISA_SCALAR, nullptr), MQ_ERR_NULL_POINTER,
+                  "mq_isa_name: name is NULL");
+  MQ_EXPECT_FAILS(mq_context_get_isa(nullptr, nullptr), MQ_ERR_NULL_POINTER,
+                  "mq_context_get_isa: isa is NULL");
+  MQ_EXPECT_FAILS(mq_context_kernel_name(nullptr, MQ_KERNEL_GEMV, 0, 0, nullptr),
+                  MQ_ERR_NULL_POINTER, "mq_context_kernel_name: name is NULL");
+  MQ_EXPECT_FAILS(mq_context_kernel_name(nullptr, MQ_KERNEL_GEMV, kHuge, kHuge, &name),
+                  MQ_ERR_INVALID_SHAPE, "mq_context_kernel_name");
+  uint32_t v = 0;
+  MQ_EXPECT_FAILS(mq_get_version(&v, nullptr, &v), MQ_ERR_NULL_POINTER, "minor is NULL");
+  MQ_EXPECT_FAILS(mq_get_version(&v, &v, nullptr), MQ_ERR_NULL_POINTER, "patch is NULL");
+  EXPECT_EQ(isa, MQ_ISA_AUTO);
+}
+
+TEST(InvalidArgumentsMore, ExportAndInfoCheckTheirBuffers) {
+  const std::vector<float> w = mq::test::random_floats(4 * 64, mq::test::Distribution::gaussian, 2);
+  mq_pack_options o{};
+  o.struct_size = sizeof(o);
+  o.scheme = MQ_SCHEME_ASYMMETRIC;
+  o.group_size = 32;
+  mq_packed_weights* p = nullptr;
+  ASSERT_EQ(mq_packed_create_from_f32(nullptr, w.data(), w.size(), 4, 64, &o, &p), MQ_OK);
+  Canary<uint8_t> codes(128), zps(8);
+  Canary<float> scales(8);
+  MQ_EXPECT_FAILS(mq_packed_export(p, nullptr, 128, scales.ptr(), 8, zps.ptr(), 8),
+                  MQ_ERR_NULL_POINTER, "codes is NULL");
+  MQ_EXPECT_FAILS(mq_packed_export(p, codes.ptr(), 128, nullptr, 8, zps.ptr(), 8),
+                  MQ_ERR_NULL_POINTER, "scales is NULL");
+  MQ_EXPECT_FAILS(mq_packed_export(p, codes.ptr(), 127, scales.ptr(), 8, zps.ptr(), 8),
+                  MQ_ERR_BUFFER_TOO_SMALL, "codes_len is 127 but the shape needs 128");
+  MQ_EXPECT_FAILS(mq_packed_export(p, codes.ptr(), 128, scales.ptr(), 7, zps.ptr(), 8),
+                  MQ_ERR_BUFFER_TOO_SMALL, "scales_len is 7");
+  MQ_EXPECT_FAILS(mq_packed_export(p, codes.ptr(), 128, scales.ptr(), 8, nullptr, 0),
+                  MQ_ERR_NULL_POINTER, "zero_points");
+  MQ_EXPECT_FAILS(mq_packed_export(p, codes.ptr(), 128, scales.ptr(), 8, zps.ptr(), 7),
+                  MQ_ERR_BUFFER_TOO_SMALL, "zero_points_len is 7");
+  EXPECT_TRUE(codes.untouched() && scales.untouched() && zps.untouched());
+  mq_packed_info info{};
+  MQ_EXPECT_FAILS(mq_packed_get_info(p, &info), MQ_ERR_INVALID_ARGUMENT,
+                  "struct_size 0 is too small");
+  MQ_EXPECT_FAILS(mq_packed_get_info(p, nullptr), MQ_ERR_NULL_POINTER, "info is NULL");
+  std::vector<int8_t> c8(256, 1);
+  std::vector<float> s8(4, 0.5F);
+  mq_packed_weights* q = nullptr;
+  MQ_EXPECT_FAILS(mq_packed_create_from_int8_rows(nullptr, c8.data(), 255, s8.data(), 4, 4, 64, &q),
+                  MQ_ERR_BUFFER_TOO_SMALL, "codes_len is 255");
+  MQ_EXPECT_FAILS(mq_packed_create_from_int8_rows(nullptr, c8.data(), 256, s8.data(), 3, 4, 64, &q),
+                  MQ_ERR_BUFFER_TOO_SMALL, "scales_len is 3");
+  MQ_EXPECT_FAILS(mq_packed_create_from_int8_rows(nullptr, c8.data(), 256, s8.data(), 4, 0, 64, &q),
+                  MQ_ERR_INVALID_SHAPE, "rows and cols");
+  MQ_EXPECT_FAILS(mq_packed_create_from_int8_rows(nullptr, nullptr, 256, s8.data(), 4, 4, 64, &q),
+                  MQ_ERR_NULL_POINTER, "codes is NULL");
+  EXPECT_EQ(q, nullptr);
+  std::vector<float> x(64, 1.0F), y(4);
+  MQ_EXPECT_FAILS(
+      mq_gemm(nullptr, nullptr, MQ_COMPUTE_INT8, x.data(), 64, 1, nullptr, 0, y.data(), 4),
+      MQ_ERR_NULL_POINTER, "mq_gemm: packed is NULL");
+  mq_packed_destroy(p);
+}
+
+}  // namespace
