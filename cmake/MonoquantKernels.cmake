@@ -43,6 +43,10 @@ function(monoquant_add_isa_kernels target)
         continue()
       endif()
       file(GLOB helpers CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/kernels/${family}/${isa}_*.cpp")
+      # neon_*.cpp would also match the other variants neon_dotprod.cpp and neon_i8mm.cpp.
+      foreach(other IN LISTS MONOQUANT_ISAS)
+        list(FILTER helpers EXCLUDE REGEX "/${other}\\.cpp$")
+      endforeach()
       target_sources(${target} PRIVATE "${main}" ${helpers})
       set_source_files_properties("${main}" ${helpers} PROPERTIES
         COMPILE_OPTIONS "${MONOQUANT_ISA_FLAGS_${isa}}")

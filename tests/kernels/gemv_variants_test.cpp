@@ -166,6 +166,10 @@ TEST_P(GemvVariant, BothModesMatchTheirDefinitionOnEveryShapeClass) {
   for (const Case c : kCases) {
     for (const size_t rows : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 65}) {
       for (const size_t cols : {1, 3, 31, 32, 33, 100, 128, 129, 255, 256, 511, 1024, 4096 + 96}) {
+        // Every row count around the tiles for short rows; long rows with a few row counts only
+        // (they exercise the column loops, which do not depend on the row count): the sweep stays
+        // fast under qemu.
+        if (cols >= 1024 && rows != 1 && rows != 17 && rows != 65) continue;
         for (const size_t group : {1, 16, 32, 48, 64, 128, 256}) {
           if (c.format == Format::int8_rows && group != 32) continue;  // group is the row there
           const uint64_t seed = test::test_seed(rows * 100000 + cols * 100 + group);
