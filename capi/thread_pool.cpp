@@ -10,8 +10,10 @@ namespace {
 // (a futex wake-up costs tens of microseconds, a large share of a cache-resident GEMV).
 constexpr int kPauseRounds = 1 << 14;
 constexpr int kYieldRounds = 2000;
-// The caller waiting for the last tasks of other threads pauses this long before it yields.
-constexpr int kWaitPauseRounds = 1 << 12;
+// The caller waiting for the last tasks of other threads pauses only briefly before it yields: a
+// yield with nothing else to run costs about a microsecond, and when the machine is busy it lets a
+// worker sharing this core finish its task instead of spinning against it.
+constexpr int kWaitPauseRounds = 256;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
