@@ -187,6 +187,7 @@ int run_plan_command(int argc, char** argv) {
   o.group_size = group;
   o.scheme = scheme == "asymmetric" ? MQ_SCHEME_ASYMMETRIC : MQ_SCHEME_SYMMETRIC;
   std::vector<const char*> name_ptrs;
+  name_ptrs.reserve(skip_names.size());
   for (const std::string& n : skip_names) name_ptrs.push_back(n.c_str());
   static const char* const kNoNames[] = {nullptr};
   if (!name_ptrs.empty()) {

@@ -277,11 +277,12 @@ mq_status mq_plan_run(mq_context* context, const mq_plan* plan, const float* con
         return fail(MQ_ERR_NULL_POINTER, "weights[%zu] (layer '%s', %s) is NULL", i, l.name.c_str(),
                     sched::decision_name(l.decision));
       }
-      if (weights_lens[i] < l.rows * l.cols) {
+      const uint64_t needed = l.rows * l.cols;
+      if (weights_lens[i] < needed) {
         return fail(MQ_ERR_BUFFER_TOO_SMALL,
                     "weights_lens[%zu] (layer '%s') is %llu but the layer needs %llu", i,
                     l.name.c_str(), static_cast<unsigned long long>(weights_lens[i]),
-                    static_cast<unsigned long long>(l.rows * l.cols));
+                    static_cast<unsigned long long>(needed));
       }
     }
     for (size_t i = 0; i < o.observer_count; ++i) {

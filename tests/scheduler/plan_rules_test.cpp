@@ -138,7 +138,7 @@ TEST(PlanRules, AllDefaultsCleared) {
 
 // Each default cleared alone: the next rule in order takes over.
 TEST(PlanRules, EachDefaultClearedAlone) {
-  std::vector<Expect> e = default_expectation();
+  const std::vector<Expect>& e = default_expectation();
   mq_plan_options o = plan_options();
   o.clear_defaults = MQ_CLEAR_DEFAULT_KINDS;
   std::vector<Expect> kinds = e;

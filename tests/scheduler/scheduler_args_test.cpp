@@ -22,9 +22,12 @@ namespace {
     EXPECT_NE(message_.find(needle), std::string::npos) << #call << " -> " << message_; \
   } while (0)
 
-mq_plan* const kSentinelPlan = reinterpret_cast<mq_plan*>(uintptr_t{0x1234});
-mq_report* const kSentinelReport = reinterpret_cast<mq_report*>(uintptr_t{0x1234});
-mq_observer* const kSentinelObserver = reinterpret_cast<mq_observer*>(uintptr_t{0x1234});
+// Output values a failing call must leave alone: addresses no call can return.
+alignas(64) char g_sentinel[64];
+mq_plan* const kSentinelPlan = reinterpret_cast<mq_plan*>(g_sentinel);
+mq_report* const kSentinelReport = reinterpret_cast<mq_report*>(g_sentinel);
+mq_observer* const kSentinelObserver = reinterpret_cast<mq_observer*>(g_sentinel);
+mq_packed_weights* const kSentinelPacked = reinterpret_cast<mq_packed_weights*>(g_sentinel);
 
 class PlanCreateArgs : public ::testing::Test {
  protected:
@@ -417,8 +420,8 @@ TEST_F(RunArgs, ReportQueriesAndOutputs) {
   EXPECT_FAILS(mq_report_get_warning(report.r, 0, nullptr), MQ_ERR_NULL_POINTER,
                "mq_report_get_warning", "warning is NULL");
 
-  const mq_packed_weights* pw = reinterpret_cast<const mq_packed_weights*>(uintptr_t{0x99});
-  mq_packed_weights* taken = reinterpret_cast<mq_packed_weights*>(uintptr_t{0x99});
+  const mq_packed_weights* pw = kSentinelPacked;
+  mq_packed_weights* taken = kSentinelPacked;
   EXPECT_FAILS(mq_report_get_packed(report.r, 0, &pw), MQ_ERR_INVALID_ARGUMENT,
                "mq_report_get_packed", "layer 0 ('model.embed_tokens') was kept");
   EXPECT_FAILS(mq_report_get_packed(report.r, 99, &pw), MQ_ERR_INVALID_ARGUMENT,
@@ -433,8 +436,8 @@ TEST_F(RunArgs, ReportQueriesAndOutputs) {
                "mq_report_take_packed", "report is NULL");
   EXPECT_FAILS(mq_report_take_packed(report.r, 2, nullptr), MQ_ERR_NULL_POINTER,
                "mq_report_take_packed", "packed is NULL");
-  EXPECT_EQ(pw, reinterpret_cast<const mq_packed_weights*>(uintptr_t{0x99}));
-  EXPECT_EQ(taken, reinterpret_cast<mq_packed_weights*>(uintptr_t{0x99}));
+  EXPECT_EQ(pw, kSentinelPacked);
+  EXPECT_EQ(taken, kSentinelPacked);
 
   // Export of layer 2 (INT4 g128 symmetric, 256 x 256): 32768 code bytes, 512 scales.
   std::vector<uint8_t> codes(32768, 0xEE);

@@ -44,6 +44,7 @@ TEST(ThreadPool, HostThreadsSharingAContext) {
   ContextHandle ctx(make_context(2));
   std::atomic<int> mismatches{0};
   std::vector<std::thread> callers;
+  callers.reserve(3);
   for (int t = 0; t < 3; ++t) {
     callers.emplace_back([&] {
       for (int i = 0; i < 150; ++i) {
