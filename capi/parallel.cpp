@@ -2,9 +2,9 @@
 
 namespace mq::capi {
 
-RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t threads) {
+RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t max_tasks) {
   const size_t tiles = (rows + row_tile - 1) / row_tile;
-  size_t tasks = threads;
+  size_t tasks = max_tasks;
   const size_t total = rows * bytes_per_row;
   if (total / kMinBytesPerTask < tasks) tasks = total / kMinBytesPerTask;
   if (tiles < tasks) tasks = tiles;

@@ -19,22 +19,34 @@ namespace mq::capi {
 
 // Below this much work per task (in bytes touched) a split costs more in wake-ups than it saves.
 constexpr size_t kMinBytesPerTask = 64 * 1024;
+// Tasks per thread when the work allows: threads take tasks as they come free, so a thread that
+// starts late or shares its core with another process costs at most one task's worth of waiting.
+constexpr size_t kTasksPerThread = 4;
 
 struct RowSplit {
   size_t tasks;
   size_t rows_per_task;  // a multiple of the row tile, except that the last task may get fewer rows
 };
 
-// How to cut `rows` rows (of `bytes_per_row` work each, starting at multiples of `row_tile`) for a
-// context running `threads` tasks at once.
-RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t threads);
+// How to cut `rows` rows (of `bytes_per_row` work each, starting at multiples of `row_tile`) into
+// at most `max_tasks` tasks, none smaller than kMinBytesPerTask (one task when max_tasks is 1).
+RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t max_tasks);
+
+// The most tasks parallel_rows cuts for a context: kTasksPerThread per thread of the built-in pool,
+// which hands them out one at a time; one per thread for a host executor, whose job system
+// schedules the tasks it is given.
+inline uint32_t max_row_tasks(const mq_context& context) {
+  if (context.threads <= 1) return 1;
+  if (context.parallel_for_fn != nullptr) return context.threads;
+  return context.threads * static_cast<uint32_t>(kTasksPerThread);
+}
 
 // Runs fn(row_begin, row_end) over `rows` rows on the context's executor. Returns MQ_OK or
 // MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
 template <class Fn>
 mq_status parallel_rows(const mq_context& context, size_t rows, size_t row_tile,
                         size_t bytes_per_row, Fn&& fn) {
-  const RowSplit split = split_rows(rows, row_tile, bytes_per_row, context.threads);
+  const RowSplit split = split_rows(rows, row_tile, bytes_per_row, max_row_tasks(context));
   if (split.tasks <= 1) {
     fn(size_t{0}, rows);
     return MQ_OK;
@@ -63,6 +75,40 @@ mq_status parallel_rows(const mq_context& context, size_t rows, size_t row_tile,
     return MQ_OK;
   }
   context.pool->parallel_for(split.tasks, task, &job);
+  return MQ_OK;
+}
+
+// Runs fn(index) once for every index in [0, count), each index a task of its own on the context's
+// executor (the built-in pool hands the next index to whichever thread is free), for work items of
+// uneven size such as the layers of a model. fn must not depend on which thread runs it. Returns
+// MQ_OK or MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
+template <class Fn>
+mq_status parallel_tasks(const mq_context& context, size_t count, Fn&& fn) {
+  const bool threaded = context.parallel_for_fn != nullptr || context.pool != nullptr;
+  if (count <= 1 || context.threads <= 1 || !threaded) {
+    for (size_t i = 0; i < count; ++i) fn(i);
+    return MQ_OK;
+  }
+  struct Job {
+    Fn* fn;
+    std::atomic<uint64_t> done{0};
+  } job{&fn};
+  const mq_task_fn task = [](void* opaque, uint64_t index) {
+    auto* j = static_cast<Job*>(opaque);
+    const kernels::DefaultFpEnvScope fp_env;  // the host's worker threads may run any FP mode
+    (*j->fn)(static_cast<size_t>(index));
+    j->done.fetch_add(1, std::memory_order_relaxed);
+  };
+  if (context.parallel_for_fn != nullptr) {
+    const int32_t rc = context.parallel_for_fn(context.executor_user, count, task, &job);
+    if (rc != 0) return fail(MQ_ERR_CALLBACK_FAILED, "the host executor returned %d", rc);
+    if (job.done.load() != count) {
+      return fail(MQ_ERR_CALLBACK_FAILED, "the host executor ran %llu of %zu tasks",
+                  static_cast<unsigned long long>(job.done.load()), count);
+    }
+    return MQ_OK;
+  }
+  context.pool->parallel_for(count, task, &job);
   return MQ_OK;
 }
 

@@ -1,5 +1,10 @@
 // The built-in thread pool, used when the host gives no executor. The calling thread takes part in
 // every job, so a pool of T threads starts T - 1 workers.
+//
+// Tasks are handed out one index at a time from a shared counter, so a worker that starts late (or
+// a core busy with another process) only means the others take more of the tasks. The caller
+// returns as soon as every task has finished and no worker is inside the job: it never waits for a
+// sleeping worker to wake up just to find the work already done.
 #ifndef MONOQUANT_CAPI_THREAD_POOL_H
 #define MONOQUANT_CAPI_THREAD_POOL_H
 
@@ -37,17 +42,21 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex submit_mutex_;  // one job at a time
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards sleeping: generation_ changes and stopping_ are made under it
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
 
-  // The current job; written under mutex_ before generation_ is bumped.
+  // The current job. The fields are written before finished_ is cleared; a worker that has
+  // registered in in_job_ and then sees finished_ false may read them until it deregisters, and
+  // the caller does not return (nor publish another job) before in_job_ drops to zero.
   mq_task_fn task_ = nullptr;
   void* context_ = nullptr;
   uint64_t count_ = 0;
   std::atomic<uint64_t> next_{0};
-  std::atomic<uint32_t> busy_workers_{0};
+  std::atomic<uint64_t> done_{0};
+  std::atomic<bool> finished_{true};
+  std::atomic<uint32_t> in_job_{0};
 };
 
 }  // namespace mq::capi
