@@ -1,6 +1,7 @@
 #include "capi/kernel_select.h"
 
 #include "capi/error.h"
+#include "capi/scheduler/scheduler.h"
 #include "common/select.h"
 
 namespace mq::capi {
@@ -53,6 +54,8 @@ mq_status kernel_name(const mq_context& c, mq_kernel_family family, const Matrix
       *name = select_gemv(c, g).name;
       return MQ_OK;
     }
+    case MQ_KERNEL_SQNR: *name = sched::select_sqnr(c, shape.cols, shape.group).name; return MQ_OK;
+    case MQ_KERNEL_OBSERVE: *name = sched::select_observe(c, shape.cols).name; return MQ_OK;
     case MQ_KERNEL_FAMILY_MAX_ENUM: break;
   }
   return fail(MQ_ERR_INVALID_ARGUMENT, "kernel family %d is not a mq_kernel_family",

@@ -28,21 +28,16 @@ struct Canonical {
   const uint8_t* zero_points;
 };
 
-// Makes the handle: selects the GEMV variant for the context and shape, allocates, packs. Nothing
-// is left allocated on failure.
+// Makes the handle, or fails with OUT_OF_MEMORY leaving nothing allocated.
 mq_status make_packed(const mq_context& c, const k::GemvShape& shape, const Canonical& in,
                       mq_packed_weights** out) {
-  const k::GemvKernel& kernel = mq::capi::select_gemv(c, shape);
-  const size_t bytes = kernel.packed_bytes(shape);
-  void* handle_memory = c.allocator.allocate(sizeof(mq_packed_weights), alignof(mq_packed_weights));
-  if (handle_memory == nullptr) return fail(MQ_ERR_OUT_OF_MEMORY, "cannot allocate the handle");
-  void* data = c.allocator.allocate(bytes, k::kGemvBufferAlignment);
-  if (data == nullptr) {
-    c.allocator.release(handle_memory);
-    return fail(MQ_ERR_OUT_OF_MEMORY, "cannot allocate %zu bytes of packed weights", bytes);
+  mq_packed_weights* p =
+      mq::capi::create_packed_weights(c, shape, in.codes, in.scales, in.zero_points);
+  if (p == nullptr) {
+    return fail(MQ_ERR_OUT_OF_MEMORY, "cannot allocate the packed weights (%zu x %zu)", shape.rows,
+                shape.cols);
   }
-  kernel.pack(shape, in.codes, in.scales, in.zero_points, data);
-  *out = new (handle_memory) mq_packed_weights{c.allocator, &kernel, shape, data, bytes};
+  *out = p;
   return MQ_OK;
 }
 
@@ -152,11 +147,7 @@ mq_status mq_packed_create_from_f32(mq_context* context, const float* weights, u
 
 mq_status mq_packed_destroy(mq_packed_weights* packed) {
   return api_call("mq_packed_destroy", [&]() -> mq_status {
-    if (packed == nullptr) return MQ_OK;
-    const mq::capi::Allocator allocator = packed->allocator;
-    allocator.release(packed->data);
-    packed->~mq_packed_weights();
-    allocator.release(packed);
+    mq::capi::destroy_packed_weights(packed);
     return MQ_OK;
   });
 }

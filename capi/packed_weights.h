@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "capi/allocator.h"
+#include "capi/context.h"
 #include "gemv/gemv.h"
 #include "monoquant/monoquant.h"
 
@@ -16,5 +17,19 @@ struct mq_packed_weights {
   void* data;
   size_t bytes;
 };
+
+namespace mq::capi {
+
+// Makes packed weights from canonical buffers under a context: selects the GEMV variant for the
+// context's ISA cap and the shape, allocates from the context's allocator, packs. Returns null
+// (with nothing left allocated) when an allocation fails. The arguments are already checked.
+mq_packed_weights* create_packed_weights(const mq_context& c, const kernels::GemvShape& shape,
+                                         const void* codes, const float* scales,
+                                         const uint8_t* zero_points);
+
+// Frees packed weights through the allocator they were made with; null is accepted.
+void destroy_packed_weights(mq_packed_weights* packed);
+
+}  // namespace mq::capi
 
 #endif

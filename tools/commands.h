@@ -6,5 +6,6 @@
 
 int run_demo_command(int argc, char** argv);
 int run_cpu_command(int argc, char** argv);
+int run_plan_command(int argc, char** argv);
 
 #endif

@@ -48,7 +48,9 @@ int run_cpu_command(int argc, char** argv) {
       {MQ_KERNEL_PACK, "pack"},
       {MQ_KERNEL_UNPACK, "unpack"},
       {MQ_KERNEL_DEQUANTIZE, "dequantize"},
-      {MQ_KERNEL_GEMV, "gemv"}};
+      {MQ_KERNEL_GEMV, "gemv"},
+      {MQ_KERNEL_SQNR, "sqnr"},
+      {MQ_KERNEL_OBSERVE, "observe"}};
   int status = 0;
   for (const auto& [family, name] : families) {
     const char* kernel = nullptr;

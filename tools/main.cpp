@@ -16,6 +16,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"demo", run_demo_command, "quantize a built-in synthetic model and run a GEMV on every layer"},
     {"cpu", run_cpu_command, "show the ISA levels this CPU runs and the kernel each family uses"},
+    {"plan", run_plan_command, "dry run of the scheduler: what each layer would become, and why"},
 };
 
 int usage(std::FILE* out) {

@@ -401,9 +401,9 @@ mq_status mq_plan_run(mq_context* context, const mq_plan* plan, const float* con
         const k::GemvShape shape{
             static_cast<size_t>(l.rows), static_cast<size_t>(l.cols), static_cast<size_t>(l.group),
             int4 ? k::Format::int4 : k::Format::int8_rows, mq::capi::to_kernel(l.scheme)};
-        out.packed =
-            sched::make_packed(*c, shape, out.codes.get(), out.scales.as<float>(),
-                               out.zero_points_len != 0 ? out.zero_points.as<uint8_t>() : nullptr);
+        out.packed = mq::capi::create_packed_weights(
+            *c, shape, out.codes.get(), out.scales.as<float>(),
+            out.zero_points_len != 0 ? out.zero_points.as<uint8_t>() : nullptr);
         if (out.packed == nullptr) out_of_memory.store(true);
       }));
       if (out_of_memory.load()) {

@@ -119,12 +119,6 @@ void format_label(const PlanLayer& layer, char* out, size_t out_size);
 const kernels::SqnrKernel& select_sqnr(const mq_context& c, size_t cols, size_t group);
 const kernels::ObserveKernel& select_observe(const mq_context& c, size_t channels);
 
-// Creates packed weights from canonical buffers (the same as mq_packed_create_from_* does after
-// its checks); returns null when out of memory. Released with release_packed.
-mq_packed_weights* make_packed(const mq_context& c, const kernels::GemvShape& shape,
-                               const void* codes, const float* scales, const uint8_t* zero_points);
-void release_packed(mq_packed_weights* packed);
-
 // The result of one layer in a report.
 struct ReportLayer {
   PlanLayer plan;
@@ -151,7 +145,7 @@ struct ReportLayer {
         sqnr_kernel(nullptr),
         packed(nullptr),
         taken(false) {}
-  ~ReportLayer() { release_packed(packed); }
+  ~ReportLayer() { destroy_packed_weights(packed); }
   ReportLayer(ReportLayer&& o) noexcept
       : plan(std::move(o.plan)),
         sqnr_db(o.sqnr_db),

@@ -134,6 +134,8 @@ typedef MQ_ENUM(mq_kernel_family){
     MQ_KERNEL_UNPACK = 5,
     MQ_KERNEL_DEQUANTIZE = 6,
     MQ_KERNEL_GEMV = 7, /* the prepacked layout, GEMV and small-batch GEMM in both compute modes */
+    MQ_KERNEL_SQNR = 8, /* the scheduler's quantization-error reduction */
+    MQ_KERNEL_OBSERVE = 9, /* calibration observers: running per-channel min / max */
     MQ_KERNEL_FAMILY_MAX_ENUM = 0x7FFFFFFF} mq_kernel_family;
 
 /* The lowercase name of an ISA level ("scalar", "avx2", "avx512", "avx512vnni", "neon",

@@ -1,4 +1,6 @@
 // Scalar reference of the observe family: the oracle the SIMD variants are tested against.
+#include <cmath>
+
 #include "common/quant_rules.h"
 #include "observe/observe.h"
 
