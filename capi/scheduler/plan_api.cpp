@@ -353,19 +353,7 @@ mq_status mq_plan_get_layer(const mq_plan* plan, uint64_t index, mq_plan_layer* 
     const sched::PlanLayer& l = plan->layers[static_cast<size_t>(index)];
     mq_plan_layer full{};
     full.struct_size = sizeof(mq_plan_layer);
-    full.kind = l.kind;
-    full.name = l.name.c_str();
-    full.rows = l.rows;
-    full.cols = l.cols;
-    full.param_count = l.params;
-    full.decision = l.decision;
-    full.rule = l.rule;
-    full.rule_detail = l.detail.c_str();
-    full.format = l.format;
-    full.scheme = l.scheme;
-    full.group_size = l.group;
-    full.bytes_before = l.bytes_before;
-    full.bytes_after = l.bytes_after;
+    sched::fill_layer_fields(l, &full);
     return mq::capi::write_struct(full, layer);
   });
 }

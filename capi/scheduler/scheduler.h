@@ -60,6 +60,25 @@ struct PlanLayer {
   uint64_t bytes_after = 0;
 };
 
+// The fields that mq_plan_layer and mq_report_layer share, from a plan layer (the strings stay
+// owned by the plan).
+template <class PublicLayer>
+void fill_layer_fields(const PlanLayer& l, PublicLayer* out) {
+  out->kind = l.kind;
+  out->name = l.name.c_str();
+  out->rows = l.rows;
+  out->cols = l.cols;
+  out->param_count = l.params;
+  out->decision = l.decision;
+  out->rule = l.rule;
+  out->rule_detail = l.detail.c_str();
+  out->format = l.format;
+  out->scheme = l.scheme;
+  out->group_size = l.group;
+  out->bytes_before = l.bytes_before;
+  out->bytes_after = l.bytes_after;
+}
+
 struct PlanSettings {
   explicit PlanSettings(const Allocator& a)
       : skip_names(HostAllocator<HostString>(a)), skip_kinds(HostAllocator<mq_layer_kind>(a)) {}
