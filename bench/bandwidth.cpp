@@ -1,6 +1,7 @@
 #include "bandwidth.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -100,12 +101,13 @@ void write_best(uint8_t* p, size_t n, bool nontemporal) {
   std::memset(p, 1, n);
 }
 
-// Rounds a footprint to a class so that nearby footprints share one measurement.
+// The buffer a ceiling is measured on: from memory for streamed operands, otherwise the operand's
+// own footprint (rounded to whole pages). Rounding up to a power of two would be wrong: a 24 MiB
+// matrix that fits in the cache would be judged against a 32 MiB buffer that does not.
 size_t footprint_class(size_t bytes) {
-  if (bytes >= kStreamBytes) return kStreamBytes * 2;  // from memory: one large buffer
-  size_t c = 4096;
-  while (c < bytes) c *= 2;
-  return c;
+  if (bytes >= kStreamBytes) return kStreamBytes * 2;
+  constexpr size_t kPage = 4096;
+  return (bytes + kPage - 1) / kPage * kPage;
 }
 
 volatile uint64_t g_sink;
@@ -116,15 +118,20 @@ double measure(Traffic traffic, size_t bytes, int threads, bool nontemporal) {
   if (posix_memalign(&memory, 4096, per_thread * static_cast<size_t>(threads)) != 0) return 0;
   auto* base = static_cast<uint8_t*>(memory);
   std::memset(base, 1, per_thread * static_cast<size_t>(threads));  // fault every page in
-  // Enough passes that one repetition lasts a few milliseconds even when the buffer is in L1.
-  const size_t passes = std::max<size_t>(1, (size_t{64} << 20) / (per_thread * threads));
+  // About 1 GiB of traffic per repetition, so that one lasts several milliseconds even in L1.
+  const size_t passes = std::max<size_t>(1, (size_t{1} << 30) / (per_thread * threads));
   std::vector<double> rates;
   for (int rep = 0; rep < 7; ++rep) {
-    const auto start = std::chrono::steady_clock::now();
+    // Threads are started first and released together by `go`, so thread creation is not timed;
+    // a repetition lasts from the release until the last thread is done.
+    std::atomic<bool> go{false};
+    std::vector<std::chrono::steady_clock::time_point> ends(static_cast<size_t>(threads));
     std::vector<std::thread> workers;
     workers.reserve(static_cast<size_t>(threads));
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
+        while (!go.load(std::memory_order_acquire)) {
+        }
         uint8_t* p = base + static_cast<size_t>(t) * per_thread;
         uint64_t acc = 0;
         for (size_t pass = 0; pass < passes; ++pass) {
@@ -135,11 +142,14 @@ double measure(Traffic traffic, size_t bytes, int threads, bool nontemporal) {
           }
         }
         g_sink = acc;
+        ends[static_cast<size_t>(t)] = std::chrono::steady_clock::now();
       });
     }
+    const auto start = std::chrono::steady_clock::now();
+    go.store(true, std::memory_order_release);
     for (std::thread& w : workers) w.join();
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto last = *std::max_element(ends.begin(), ends.end());
+    const double seconds = std::chrono::duration<double>(last - start).count();
     rates.push_back(static_cast<double>(per_thread) * threads * passes / seconds);
   }
   std::free(memory);
