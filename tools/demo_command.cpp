@@ -29,17 +29,6 @@ constexpr Layer kModel[] = {
     {"model.layers.0.mlp.down_proj", 512, 1376},
 };
 
-// Student-t (6 degrees of freedom) weights scaled like a trained layer: heavy tails, as real
-// weights.
-std::vector<float> synthetic_weights(const Layer& l, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::student_t_distribution<float> t(6.0F);
-  const float scale = 1.0F / std::sqrt(static_cast<float>(l.cols));
-  std::vector<float> w(l.rows * l.cols);
-  for (float& v : w) v = t(rng) * scale;
-  return w;
-}
-
 double sqnr_db(const std::vector<float>& w, const std::vector<float>& q) {
   double signal = 0, noise = 0;
   for (size_t i = 0; i < w.size(); ++i) {
@@ -118,7 +107,7 @@ int run_demo_command(int argc, char** argv) {
   double bytes_before = 0, bytes_after = 0;
   uint32_t seed = 1;
   for (const Layer& l : kModel) {
-    const auto w = synthetic_weights(l, seed++);
+    const auto w = mq::tool::synthetic_weights(l.rows, l.cols, seed++);
     mq_pack_options po{};
     po.struct_size = sizeof(po);
     po.scheme = scheme;

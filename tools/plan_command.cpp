@@ -13,7 +13,11 @@
 //   --skip-param-threshold N        --clear-defaults all|kinds|lm_head|small (repeatable)
 //   --shape-policy int8|int4|keep   --policy warn|error|ignore
 //   --sqnr-warning DB --sqnr-critical DB   --format table|tsv
-// Exit status: 0 success, 1 a library error (the message is printed), 2 bad usage or input.
+//   --run-synthetic [--threads N]: also run the plan on synthetic Student-t weights of the listed
+//           shapes and print the run's report (SQNR, sizes, times, warnings): what a run reports,
+//           and how long it takes, before a real model is at hand; not the model's own accuracy.
+// Exit status: 0 success, 1 a library error (the message is printed; also MQ_ERR_ACCURACY of a
+// run under --policy error), 2 bad usage or input.
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +28,7 @@
 #include <vector>
 
 #include "monoquant/monoquant.h"
+#include "tool_util.h"
 
 int run_plan_command(int argc, char** argv);
 
@@ -110,6 +115,55 @@ void print_tsv(const mq_plan* plan, uint64_t count) {
   }
 }
 
+// Prints a table text from one of the library's format functions (size query, then the text).
+template <class Format>
+bool print_table(Format format) {
+  uint64_t needed = 0;
+  if (!library_ok(format(nullptr, 0, &needed))) return false;
+  std::string text(needed, '\0');
+  if (!library_ok(format(text.data(), needed, &needed))) return false;
+  std::fputs(text.c_str(), stdout);
+  return true;
+}
+
+// Runs the plan on synthetic weights of each quantized layer's shape (kept layers get none: the run
+// does not read them) on `threads` threads and prints the report. Returns the exit status.
+int run_on_synthetic_weights(const mq_plan* plan, uint64_t count, uint32_t threads) {
+  std::vector<std::vector<float>> weights(count);
+  std::vector<const float*> pointers(count, nullptr);
+  std::vector<uint64_t> lens(count, 0);
+  for (uint64_t i = 0; i < count; ++i) {
+    mq_plan_layer l{};
+    l.struct_size = sizeof(l);
+    if (!library_ok(mq_plan_get_layer(plan, i, &l))) return 1;
+    if (l.decision == MQ_DECISION_KEEP) continue;
+    weights[i] = mq::tool::synthetic_weights(l.rows, l.cols, static_cast<uint32_t>(i + 1));
+    pointers[i] = weights[i].data();
+    lens[i] = weights[i].size();
+  }
+  mq_context_options co{};
+  co.struct_size = sizeof(co);
+  co.num_threads = threads;
+  mq_context* context = nullptr;
+  if (!library_ok(mq_context_create(&co, &context))) return 1;
+  mq_run_options ro{};
+  ro.struct_size = sizeof(ro);
+  ro.output = MQ_RUN_OUTPUT_NONE;
+  mq_report* report = nullptr;
+  int status = 1;
+  if (library_ok(mq_plan_run(context, plan, pointers.data(), lens.data(), count, &ro, &report))) {
+    std::printf("\nrun on synthetic Student-t weights, %u thread(s):\n\n", threads);
+    status = print_table([&](char* buffer, uint64_t len, uint64_t* needed) {
+      return mq_report_format_table(report, 0, buffer, len, needed);
+    })
+                 ? 0
+                 : 1;
+  }
+  mq_report_destroy(report);
+  mq_context_destroy(context);
+  return status;
+}
+
 }  // namespace
 
 int run_plan_command(int argc, char** argv) {
@@ -132,6 +186,8 @@ int run_plan_command(int argc, char** argv) {
   double sqnr_warning = 0.0;
   double sqnr_critical = 0.0;
   std::string format = "table";
+  bool run_synthetic = false;
+  uint32_t threads = 1;
   app.add_option("layers", layers_path,
                  "layer list: one 'NAME KIND ROWS COLS [PARAMS]' per line ('-' for stdin)")
       ->required();
@@ -156,6 +212,10 @@ int run_plan_command(int argc, char** argv) {
   app.add_option("--sqnr-warning", sqnr_warning, "SQNR warning threshold in dB (default 20)");
   app.add_option("--sqnr-critical", sqnr_critical, "SQNR critical threshold in dB (default 10)");
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"table", "tsv"}));
+  app.add_flag("--run-synthetic", run_synthetic,
+               "also run the plan on synthetic Student-t weights of these shapes and print the "
+               "report (SQNR, sizes, times)");
+  app.add_option("--threads", threads, "threads of --run-synthetic")->check(CLI::Range(1U, 256U));
   CLI11_PARSE(app, argc, argv);
 
   std::vector<LayerLine> layers;
@@ -235,20 +295,12 @@ int run_plan_command(int argc, char** argv) {
   int status = 0;
   if (format == "tsv") {
     print_tsv(plan, descs.size());
-  } else {
-    uint64_t needed = 0;
-    std::string text;
-    if (library_ok(mq_plan_format_table(plan, 0, nullptr, 0, &needed))) {
-      text.resize(needed);
-      if (library_ok(mq_plan_format_table(plan, 0, text.data(), needed, &needed))) {
-        std::fputs(text.c_str(), stdout);
-      } else {
-        status = 1;
-      }
-    } else {
-      status = 1;
-    }
+  } else if (!print_table([&](char* buffer, uint64_t len, uint64_t* needed) {
+               return mq_plan_format_table(plan, 0, buffer, len, needed);
+             })) {
+    status = 1;
   }
+  if (status == 0 && run_synthetic) status = run_on_synthetic_weights(plan, descs.size(), threads);
   mq_plan_destroy(plan);
   return status;
 }

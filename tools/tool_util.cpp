@@ -1,6 +1,8 @@
 #include "tool_util.h"
 
+#include <cmath>
 #include <cstdio>
+#include <random>
 
 namespace mq::tool {
 
@@ -29,6 +31,15 @@ const char* isa_name(mq_isa isa) {
   const char* n = "?";
   mq_isa_name(isa, &n);
   return n;
+}
+
+std::vector<float> synthetic_weights(uint64_t rows, uint64_t cols, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::student_t_distribution<float> t(6.0F);
+  const float scale = 1.0F / std::sqrt(static_cast<float>(cols));
+  std::vector<float> w(rows * cols);
+  for (float& v : w) v = t(rng) * scale;
+  return w;
 }
 
 }  // namespace mq::tool

@@ -2,7 +2,9 @@
 #ifndef MONOQUANT_TOOLS_TOOL_UTIL_H
 #define MONOQUANT_TOOLS_TOOL_UTIL_H
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "monoquant/monoquant.h"
 
@@ -16,6 +18,10 @@ bool ok(mq_status status, const char* what);
 bool parse_isa(const std::string& name, mq_isa* isa);
 
 const char* isa_name(mq_isa isa);
+
+// rows x cols Student-t (6 degrees of freedom) weights scaled by 1/sqrt(cols), like a trained
+// layer's: heavy tails, as real weights have. Deterministic for a seed.
+std::vector<float> synthetic_weights(uint64_t rows, uint64_t cols, uint32_t seed);
 
 }  // namespace mq::tool
 
