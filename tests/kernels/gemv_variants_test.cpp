@@ -195,6 +195,41 @@ TEST_P(GemvVariant, BothModesMatchTheirDefinitionOnEveryShapeClass) {
   EXPECT_GT(ran, 0U) << "the variant supported no shape at all";
 }
 
+// INT8 mode rounds x * inv to nearest with ties to even, as docs/formats.md says. Random data
+// almost never lands on a tie, so here every activation block has absmax 127 (sx = 1 and inv = 1
+// exactly) and its other values are halves (-126.5 .. 126.5): each one is a tie, and ties away from
+// zero (or truncation) would move a code by one, far beyond the reference's tolerance. Single
+// vectors and a batch of 4, since batches may take another path.
+TEST_P(GemvVariant, Int8ActivationTiesRoundToEven) {
+  const GemvKernel& k = *GetParam();
+  MQ_SKIP_IF_NOT_RUNNABLE(k);
+  for (const Case c : kCases) {
+    for (const size_t group : {32, 128}) {
+      const size_t rows = 17;
+      const size_t cols = 4096 + 96;
+      const Weights w = make_weights(rows, cols, group, c.format, c.scheme, test::test_seed(group));
+      if (!k.supports(w.shape)) continue;
+      const Packed p = pack(k, w);
+      for (const size_t batch : {1, 4}) {
+        std::vector<float> x(batch * cols);
+        for (size_t i = 0; i < x.size(); ++i) {
+          const size_t col = i % cols;
+          if (col % 32 == 0) {
+            x[i] = (i / 32) % 2 == 0 ? 127.0F : -127.0F;
+          } else {
+            x[i] = static_cast<float>(static_cast<int>((i * 7) % 254) - 127) + 0.5F;
+          }
+        }
+        const auto y = run(k, w, p, Mode::int8, x, batch, nullptr, 0, rows);
+        expect_close_to_reference(
+            w, Mode::int8, x, batch, nullptr, y,
+            "ties g" + std::to_string(group) + " batch " + std::to_string(batch));
+        if (HasFatalFailure()) return;
+      }
+    }
+  }
+}
+
 // A batch of M vectors gives each vector's GEMV result, for M = 1..16.
 TEST_P(GemvVariant, BatchesMatchSingleVectors) {
   const GemvKernel& k = *GetParam();
