@@ -360,7 +360,7 @@ ParseResult parse_safetensors(const uint8_t* bytes, size_t size, SafetensorsTabl
     if (field.key == "__metadata__") {
       if (metadata_seen) return MQ_MALFORMED("__metadata__ appears twice");
       metadata_seen = true;
-      const ParseResult r = parse_metadata(field.value, table);
+      ParseResult r = parse_metadata(field.value, table);
       if (r.problem != ParseProblem::none) return r;
       continue;
     }
@@ -368,7 +368,7 @@ ParseResult parse_safetensors(const uint8_t* bytes, size_t size, SafetensorsTabl
     const std::string who = quoted(field.key);
     if (has_nul(field.key)) return MQ_MALFORMED("tensor %s: the name contains a NUL", who.c_str());
     TensorEntry t{};
-    const ParseResult r = parse_tensor(field.value, who, table->data_size, &t);
+    ParseResult r = parse_tensor(field.value, who, table->data_size, &t);
     if (r.problem != ParseProblem::none) return r;
     t.name_offset = store(table, field.key);
     t.name_size = field.key.size();

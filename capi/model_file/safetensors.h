@@ -87,9 +87,9 @@ struct SafetensorsTable {
   }
 
   // The index of the tensor with this exact name, or tensors.size() when there is none.
-  size_t find_tensor(std::string_view name) const;
+  size_t find_tensor(std::string_view wanted) const;
   // The metadata entry with this exact key, or nullptr.
-  const MetadataEntry* find_metadata(std::string_view key) const;
+  const MetadataEntry* find_metadata(std::string_view wanted) const;
 };
 
 enum class ParseProblem {

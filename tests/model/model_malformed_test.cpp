@@ -13,7 +13,6 @@
 
 namespace {
 
-using mq::test::bytes_of;
 using mq::test::file_bytes;
 using mq::test::TempDir;
 
@@ -46,7 +45,8 @@ std::string tensor(const std::string& name, const std::string& dtype, const std:
          R"(,"data_offsets":[)" + std::to_string(begin) + "," + std::to_string(end) + "]}";
 }
 
-const std::string kEight(8, '\x11');  // data for one 2 x F32 tensor
+// Data for one 2 x F32 tensor (a constant array: a static std::string could throw before main).
+constexpr char kEight[] = "\x11\x11\x11\x11\x11\x11\x11\x11";
 
 TEST(ModelMalformed, FileAndHeaderLength) {
   expect_open_fails("", MQ_ERR_MALFORMED_FILE, "the file is 0 bytes, shorter than the 8-byte");

@@ -18,7 +18,6 @@ namespace {
 using mq::test::bytes_of;
 using mq::test::safetensors;
 using mq::test::TempDir;
-using mq::test::TensorSpec;
 
 // Opens a file and closes it at the end of the test.
 struct OpenModel {
@@ -289,18 +288,20 @@ TEST(ModelRead, OtherDtypesOpenButReadOnlyAsRawBytes) {
 
 TEST(ModelRead, DtypeNamesAndSizes) {
   const struct {
-    mq_dtype dtype;
     const char* name;
+    mq_dtype dtype;
     uint32_t size;
-  } expected[] = {{MQ_DTYPE_F32, "F32", 4},         {MQ_DTYPE_F16, "F16", 2},
-                  {MQ_DTYPE_BF16, "BF16", 2},       {MQ_DTYPE_F64, "F64", 8},
-                  {MQ_DTYPE_U8, "U8", 1},           {MQ_DTYPE_I8, "I8", 1},
-                  {MQ_DTYPE_I16, "I16", 2},         {MQ_DTYPE_U16, "U16", 2},
-                  {MQ_DTYPE_I32, "I32", 4},         {MQ_DTYPE_U32, "U32", 4},
-                  {MQ_DTYPE_I64, "I64", 8},         {MQ_DTYPE_U64, "U64", 8},
-                  {MQ_DTYPE_BOOL, "BOOL", 1},       {MQ_DTYPE_F8_E4M3, "F8_E4M3", 1},
-                  {MQ_DTYPE_F8_E5M2, "F8_E5M2", 1}, {MQ_DTYPE_F8_E8M0, "F8_E8M0", 1},
-                  {MQ_DTYPE_C64, "C64", 8}};
+  } expected[] = {
+      {"F32", MQ_DTYPE_F32, 4},         {"F16", MQ_DTYPE_F16, 2},
+      {"BF16", MQ_DTYPE_BF16, 2},       {"F64", MQ_DTYPE_F64, 8},
+      {"U8", MQ_DTYPE_U8, 1},           {"I8", MQ_DTYPE_I8, 1},
+      {"I16", MQ_DTYPE_I16, 2},         {"U16", MQ_DTYPE_U16, 2},
+      {"I32", MQ_DTYPE_I32, 4},         {"U32", MQ_DTYPE_U32, 4},
+      {"I64", MQ_DTYPE_I64, 8},         {"U64", MQ_DTYPE_U64, 8},
+      {"BOOL", MQ_DTYPE_BOOL, 1},       {"F8_E4M3", MQ_DTYPE_F8_E4M3, 1},
+      {"F8_E5M2", MQ_DTYPE_F8_E5M2, 1}, {"F8_E8M0", MQ_DTYPE_F8_E8M0, 1},
+      {"C64", MQ_DTYPE_C64, 8},
+  };
   for (const auto& e : expected) {
     const char* name = nullptr;
     uint32_t size = 0;

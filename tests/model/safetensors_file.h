@@ -38,7 +38,7 @@ class TempDir {
 
   // Writes `bytes` to a file called `name` in the directory; returns its path.
   std::string write(const std::string& name, const std::string& bytes) const {
-    const std::string file = (path_ / name).string();
+    std::string file = (path_ / name).string();
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
