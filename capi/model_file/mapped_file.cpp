@@ -39,7 +39,9 @@ struct Descriptor {
 
 bool MappedFile::open(const char* path, std::string* error) {
   reset();
-  Descriptor file{::open(path, O_RDONLY | O_CLOEXEC)};
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever if none
+  // comes; it changes nothing for the regular files that get past the checks below.
+  Descriptor file{::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
   if (file.fd < 0) {
     *error = describe("open", path, errno);
     return false;

@@ -1,7 +1,8 @@
 #include "capi/model_file/safetensors.h"
 
 // Error codes only: nothing in this file may throw a simdjson exception (only std::bad_alloc
-// leaves it, which the C API turns into a status).
+// leaves it, which the C API turns into a status). This is the only file that includes simdjson.
+#undef SIMDJSON_EXCEPTIONS
 #define SIMDJSON_EXCEPTIONS 0
 #include <simdjson.h>
 

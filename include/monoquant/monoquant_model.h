@@ -107,9 +107,9 @@ MQ_API mq_status mq_model_get_info(const mq_model* model, mq_model_info* info);
 typedef struct mq_tensor_info {
   uint32_t struct_size; /* set by the caller to sizeof(mq_tensor_info) */
   mq_dtype dtype;
-  const char* name; /* owned by the model */
-  uint32_t rank;    /* 0 (a scalar: one element) to MQ_MODEL_MAX_RANK */
-  uint32_t reserved0;
+  const char* name;                  /* owned by the model */
+  uint32_t rank;                     /* 0 (a scalar: one element) to MQ_MODEL_MAX_RANK */
+  uint32_t reserved0;                /* written as 0 */
   uint64_t shape[MQ_MODEL_MAX_RANK]; /* shape[0..rank-1], outermost first; the rest are 0 */
   uint64_t element_count;            /* product of the shape (1 for rank 0; 0 if a dim is 0) */
   uint64_t byte_size;                /* element_count * mq_dtype_size(dtype) */

@@ -1,6 +1,7 @@
 // Malformed, truncated, hostile and unreadable files: each gives its status and a message naming
 // the problem (and the tensor), never a crash, and never a model.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdint>
 #include <string>
@@ -254,6 +255,12 @@ TEST(ModelMalformed, IoErrorsNameThePathAndTheReason) {
   MQ_EXPECT_FAILS(mq_model_open(nullptr, dir.path().c_str(), &model), MQ_ERR_IO,
                   "cannot read '" + dir.path() + "': Is a directory");
   MQ_EXPECT_FAILS(mq_model_open(nullptr, "", &model), MQ_ERR_IO, "cannot open ''");
+  // Not regular files: a character device, and a FIFO with no writer (which must not block).
+  MQ_EXPECT_FAILS(mq_model_open(nullptr, "/dev/null", &model), MQ_ERR_IO,
+                  "cannot read '/dev/null': not a regular file");
+  const std::string fifo = dir.path() + "/fifo.safetensors";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  MQ_EXPECT_FAILS(mq_model_open(nullptr, fifo.c_str(), &model), MQ_ERR_IO, "not a regular file");
   EXPECT_EQ(model, sentinel());
 }
 
