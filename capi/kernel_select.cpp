@@ -33,6 +33,11 @@ const kernels::GemvKernel& select_gemv(const mq_context& c, const kernels::GemvS
                        [&](const kernels::GemvKernel& k) { return k.supports(s); });
 }
 
+const kernels::ConvertKernel& select_convert(const mq_context& c) {
+  return select_kernel(kernels::convert_kernels(), c.isa_cap,
+                       [](const kernels::ConvertKernel& /*k*/) { return true; });
+}
+
 mq_status kernel_name(const mq_context& c, mq_kernel_family family, const MatrixShape& shape,
                       const char** name) {
   switch (family) {

@@ -4,6 +4,7 @@
 
 #include "capi/checks.h"
 #include "capi/context.h"
+#include "convert/convert.h"
 #include "dequantize/dequantize.h"
 #include "gemv/gemv.h"
 #include "pack/pack.h"
@@ -18,6 +19,7 @@ const kernels::QuantizeKernel& select_quantize(const mq_context& c, size_t cols,
 const kernels::PackKernel& select_pack(const mq_context& c, size_t cols);
 const kernels::DequantizeKernel& select_dequantize(const mq_context& c, size_t cols, size_t group);
 const kernels::GemvKernel& select_gemv(const mq_context& c, const kernels::GemvShape& s);
+const kernels::ConvertKernel& select_convert(const mq_context& c);
 
 // The name of the variant `family` runs for a 1 x shape.cols matrix with group shape.group (INT4,
 // symmetric, for the GEMV family).

@@ -8,9 +8,9 @@ install(TARGETS monoquant monoquant_static EXPORT monoquantTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-# The static library's link interface names these two; install them as interface targets so the
-# exported set is complete (the consumer's config finds cpuinfo and Threads itself).
-install(TARGETS monoquant_cpu_detection EXPORT monoquantTargets)
+# The static library's link interface names these; install them as interface targets so the
+# exported set is complete (the consumer's config finds cpuinfo, simdjson and Threads itself).
+install(TARGETS monoquant_cpu_detection monoquant_json EXPORT monoquantTargets)
 install(EXPORT monoquantTargets NAMESPACE monoquant::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/monoquant)
 

@@ -2,7 +2,8 @@
 # test and benchmark then runs under user-mode qemu (QEMU_CPU picks the emulated CPU).
 #   apt-get install g++-aarch64-linux-gnu qemu-user
 #   dpkg --add-architecture arm64 && apt-get update
-#   apt-get install libgtest-dev:arm64 libbenchmark-dev:arm64 libxsimd-dev:arm64
+#   apt-get install libgtest-dev:arm64 libbenchmark-dev:arm64 libxsimd-dev:arm64 libsimdjson14:arm64
+#   (simdjson.h comes from the host's libsimdjson-dev: libsimdjson-dev:arm64 conflicts with it)
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages monoquant needs, only those that are missing.
-#   toolchains/setup-dependencies.sh            build + run (compiler, CMake, xsimd, cpuinfo, CLI11)
+#   toolchains/setup-dependencies.sh            build + run (compiler, CMake, xsimd, cpuinfo, simdjson,
+#                                               CLI11)
 #   toolchains/setup-dependencies.sh --tests    + GoogleTest, Google Benchmark, qemu-user (x86 fallbacks)
 #   toolchains/setup-dependencies.sh --arm      + the aarch64 cross toolchain and arm64 libraries
 # Exits 0 when everything asked for is present. Uses sudo when not root.
@@ -16,7 +17,8 @@ for arg in "$@"; do
   esac
 done
 
-packages=(g++ cmake ninja-build pkg-config libxsimd-dev xtl-dev libcpuinfo-dev libcli11-dev)
+packages=(g++ cmake ninja-build pkg-config libxsimd-dev xtl-dev libcpuinfo-dev libsimdjson-dev
+          libcli11-dev)
 if [ "$want_tests" = 1 ]; then
   packages+=(libgtest-dev libbenchmark-dev qemu-user binutils abigail-tools clang-format)
 fi
@@ -56,6 +58,9 @@ if [ "$want_arm" = 1 ]; then
     updated=0
   fi
   # not libcpuinfo-dev:arm64 (it conflicts with the amd64 one): aarch64 detection uses getauxval.
-  install g++-aarch64-linux-gnu qemu-user libgtest-dev:arm64 libbenchmark-dev:arm64 libxsimd-dev:arm64
+  # not libsimdjson-dev:arm64 either (it would remove the amd64 one): the cross build takes the
+  # header from libsimdjson-dev and the library from libsimdjson14:arm64.
+  install g++-aarch64-linux-gnu qemu-user libgtest-dev:arm64 libbenchmark-dev:arm64 \
+    libxsimd-dev:arm64 libsimdjson14:arm64
 fi
 echo "setup: all packages present"

@@ -423,5 +423,7 @@ MQ_API mq_status mq_gemm(mq_context* context, const mq_packed_weights* packed, m
 
 /* The scheduler's part of the API (layer plans, runs, reports, calibration observers). */
 #include "monoquant/monoquant_scheduler.h"
+/* Model files: reading safetensors (tensor tables, metadata, fp32 reads). */
+#include "monoquant/monoquant_model.h"
 
 #endif /* MONOQUANT_MONOQUANT_H */

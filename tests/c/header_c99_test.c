@@ -21,7 +21,15 @@ MQ_STATIC_CHECK(pack_options_group, offsetof(mq_pack_options, group_size) == 16)
 MQ_STATIC_CHECK(packed_info_size, sizeof(mq_packed_info) == 80);
 MQ_STATIC_CHECK(packed_info_rows, offsetof(mq_packed_info, rows) == 16);
 MQ_STATIC_CHECK(packed_info_kernel_name, offsetof(mq_packed_info, kernel_name) == 72);
+MQ_STATIC_CHECK(model_info_size, sizeof(mq_model_info) == 48);
+MQ_STATIC_CHECK(model_info_tensor_count, offsetof(mq_model_info, tensor_count) == 8);
+MQ_STATIC_CHECK(model_info_data_offset, offsetof(mq_model_info, data_offset) == 40);
+MQ_STATIC_CHECK(tensor_info_size, sizeof(mq_tensor_info) == 112);
+MQ_STATIC_CHECK(tensor_info_name, offsetof(mq_tensor_info, name) == 8);
+MQ_STATIC_CHECK(tensor_info_shape, offsetof(mq_tensor_info, shape) == 24);
+MQ_STATIC_CHECK(tensor_info_file_offset, offsetof(mq_tensor_info, file_offset) == 104);
 #endif
+MQ_STATIC_CHECK(dtype_is_32_bits, sizeof(mq_dtype) == 4);
 
 static int failures = 0;
 #define CHECK(cond)                                              \
@@ -42,6 +50,7 @@ int main(void) {
   const char* message = NULL;
   mq_packed_weights* packed = NULL;
   mq_pack_options options;
+  mq_model* model = NULL;
 
   CHECK(mq_get_version(&major, &minor, &patch) == MQ_OK);
   CHECK(major == MQ_VERSION_MAJOR && minor == MQ_VERSION_MINOR && patch == MQ_VERSION_PATCH);
@@ -60,6 +69,9 @@ int main(void) {
   CHECK(mq_gemv(NULL, packed, MQ_COMPUTE_F32, x, 6, NULL, 0, y, 1) == MQ_OK);
   CHECK(y[0] == 7.0f - 4.0f + 0.0f - 7.0f + 2.0f + 1.0f);
   CHECK(mq_packed_destroy(packed) == MQ_OK);
+  CHECK(mq_dtype_name(MQ_DTYPE_BF16, &message) == MQ_OK && strcmp(message, "BF16") == 0);
+  CHECK(mq_model_open(NULL, "/nonexistent/model.safetensors", &model) == MQ_ERR_IO &&
+        model == NULL);
   if (failures == 0) printf("C99 client: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }

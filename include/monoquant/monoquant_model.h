@@ -1,0 +1,157 @@
+/*
+ * monoquant model-file API: included by monoquant/monoquant.h, never on its own.
+ *
+ * Reads safetensors files (https://github.com/huggingface/safetensors): an 8-byte little-endian
+ * header length N, N bytes of JSON header, then the data section. mq_model_open memory-maps the
+ * file read-only, then parses and validates the whole header before it returns, so every later
+ * query works on a table known to be consistent. docs/model-files.md lists the validation rules.
+ *
+ * Tensor order: index i is the i-th tensor by position in the data section (ascending data
+ * offset; zero-byte tensors sharing an offset keep their header order). Reading tensors in index
+ * order reads the file front to back. Metadata order: ascending by key (byte-wise).
+ *
+ * Thread safety: an open model is immutable. Any number of threads may query it and read its
+ * tensors at once; mq_model_close must not race with any other call on the same model.
+ *
+ * Strings (tensor names, metadata keys and values) are NUL-terminated UTF-8 owned by the model,
+ * valid until mq_model_close. A name, key or value that contains a NUL character (JSON "\u0000")
+ * is refused when the file is opened, so these strings are never cut short.
+ *
+ * The file must not be truncated or rewritten while it is open: like every memory-mapped reader,
+ * the process would then get SIGBUS on access to the vanished pages.
+ */
+#ifndef MONOQUANT_MONOQUANT_MODEL_H
+#define MONOQUANT_MONOQUANT_MODEL_H
+
+#include "monoquant/monoquant.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------------
+ * Element types
+ * -------------------------------------------------------------------------------------------------
+ */
+
+/* The element types of safetensors tensors. Values are pinned; new ones are appended. */
+typedef MQ_ENUM(mq_dtype){MQ_DTYPE_F32 = 0,      /* "F32": IEEE binary32 */
+                          MQ_DTYPE_F16 = 1,      /* "F16": IEEE binary16 */
+                          MQ_DTYPE_BF16 = 2,     /* "BF16": bfloat16 */
+                          MQ_DTYPE_F64 = 3,      /* "F64" */
+                          MQ_DTYPE_U8 = 4,       /* "U8" */
+                          MQ_DTYPE_I8 = 5,       /* "I8" */
+                          MQ_DTYPE_I16 = 6,      /* "I16" */
+                          MQ_DTYPE_U16 = 7,      /* "U16" */
+                          MQ_DTYPE_I32 = 8,      /* "I32" */
+                          MQ_DTYPE_U32 = 9,      /* "U32" */
+                          MQ_DTYPE_I64 = 10,     /* "I64" */
+                          MQ_DTYPE_U64 = 11,     /* "U64" */
+                          MQ_DTYPE_BOOL = 12,    /* "BOOL": one byte per element */
+                          MQ_DTYPE_F8_E4M3 = 13, /* "F8_E4M3" */
+                          MQ_DTYPE_F8_E5M2 = 14, /* "F8_E5M2" */
+                          MQ_DTYPE_F8_E8M0 = 15, /* "F8_E8M0" */
+                          MQ_DTYPE_C64 = 16,     /* "C64": complex of two binary32 */
+                          MQ_DTYPE_MAX_ENUM = 0x7FFFFFFF} mq_dtype;
+
+/* The safetensors spelling of a dtype ("BF16"), a static string. MQ_ERR_INVALID_ARGUMENT for a
+ * value that is not an mq_dtype. */
+MQ_API mq_status mq_dtype_name(mq_dtype dtype, const char** name);
+
+/* The size of one element in bytes. MQ_ERR_INVALID_ARGUMENT for a value that is not an mq_dtype. */
+MQ_API mq_status mq_dtype_size(mq_dtype dtype, uint32_t* bytes);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Opening a model file
+ * -------------------------------------------------------------------------------------------------
+ */
+
+typedef struct mq_model mq_model;
+
+/* The file formats mq_model_open reads. */
+typedef MQ_ENUM(mq_model_format){MQ_MODEL_FORMAT_SAFETENSORS = 1,
+                                 MQ_MODEL_FORMAT_MAX_ENUM = 0x7FFFFFFF} mq_model_format;
+
+/* Tensors have at most this many dimensions (a file with more is refused). */
+#define MQ_MODEL_MAX_RANK 8
+
+/* Opens and validates a safetensors file. The file is memory-mapped read-only and stays mapped
+ * until mq_model_close; the model's tables (names, shapes, metadata) come from the context's
+ * allocator (the JSON parser's temporary buffers, freed before return, from the C++ heap).
+ * `*model` is written only on success.
+ * Errors: MQ_ERR_NULL_POINTER (path, model); MQ_ERR_IO when the file cannot be opened, examined or
+ * mapped, or is not a regular file (the message names the path and the system's reason);
+ * MQ_ERR_MALFORMED_FILE when the contents break a rule of the format (the message names the rule
+ * and, where there is one, the tensor); MQ_ERR_UNSUPPORTED for a tensor of a dtype the format
+ * defines but this library does not read (the sub-byte F4 / F6 types);
+ * MQ_ERR_OUT_OF_MEMORY. */
+MQ_API mq_status mq_model_open(mq_context* context, const char* path, mq_model** model);
+
+/* Unmaps the file and frees the model (NULL is accepted). Pointers obtained from the model
+ * (strings, mq_model_tensor_data) become invalid. */
+MQ_API mq_status mq_model_close(mq_model* model);
+
+typedef struct mq_model_info {
+  uint32_t struct_size; /* set by the caller to sizeof(mq_model_info) */
+  mq_model_format format;
+  uint64_t tensor_count;
+  uint64_t metadata_count; /* entries of "__metadata__" */
+  uint64_t file_size;      /* bytes */
+  uint64_t header_size;    /* bytes of JSON (the N of the 8-byte prefix), padding included */
+  uint64_t data_offset;    /* file offset of the data section: 8 + header_size */
+} mq_model_info;
+
+/* Describes a model. info->struct_size must be set; fields beyond it are not written. */
+MQ_API mq_status mq_model_get_info(const mq_model* model, mq_model_info* info);
+
+typedef struct mq_tensor_info {
+  uint32_t struct_size; /* set by the caller to sizeof(mq_tensor_info) */
+  mq_dtype dtype;
+  const char* name;                  /* owned by the model */
+  uint32_t rank;                     /* 0 (a scalar: one element) to MQ_MODEL_MAX_RANK */
+  uint32_t reserved0;                /* written as 0 */
+  uint64_t shape[MQ_MODEL_MAX_RANK]; /* shape[0..rank-1], outermost first; the rest are 0 */
+  uint64_t element_count;            /* product of the shape (1 for rank 0; 0 if a dim is 0) */
+  uint64_t byte_size;                /* element_count * mq_dtype_size(dtype) */
+  uint64_t file_offset;              /* where the tensor's bytes start in the file */
+} mq_tensor_info;
+
+/* Describes tensor `index` (0 <= index < tensor_count, in data-offset order). info->struct_size
+ * must be set; fields beyond it are not written. MQ_ERR_INVALID_ARGUMENT for an index out of
+ * range. */
+MQ_API mq_status mq_model_get_tensor(const mq_model* model, uint64_t index, mq_tensor_info* info);
+
+/* Looks a tensor up by its exact name (byte-wise comparison, O(log n)). `*found` is 1 and `*index`
+ * its index when it exists; otherwise `*found` is 0 and `*index` is not written. A missing name is
+ * not an error (MQ_OK). */
+MQ_API mq_status mq_model_find_tensor(const mq_model* model, const char* name, int32_t* found,
+                                      uint64_t* index);
+
+/* Metadata entry `index` (0 <= index < metadata_count, ascending by key). */
+MQ_API mq_status mq_model_get_metadata(const mq_model* model, uint64_t index, const char** key,
+                                       const char** value);
+
+/* The value of metadata `key`, or NULL when the file has no such key (MQ_OK either way). */
+MQ_API mq_status mq_model_find_metadata(const mq_model* model, const char* key, const char** value);
+
+/* Reads tensor `index` as fp32 into dst[0 .. element_count). F32 is copied; F16 and BF16 are
+ * converted exactly (every finite value, subnormal and infinity is representable in fp32). NaNs:
+ * BF16 keeps every bit; F16 keeps the sign and payload and quiets a signalling NaN (sets fp32 bit
+ * 22), as the F16C and AArch64 conversion instructions do. Runs on the context's threads.
+ * Errors: MQ_ERR_INVALID_ARGUMENT for an index out of range; MQ_ERR_BUFFER_TOO_SMALL when dst_len
+ * < element_count; MQ_ERR_UNSUPPORTED (naming the dtype) for any other dtype (use
+ * mq_model_tensor_data for those). dst is untouched on error. */
+MQ_API mq_status mq_model_read_f32(mq_context* context, const mq_model* model, uint64_t index,
+                                   float* dst, uint64_t dst_len);
+
+/* The raw little-endian bytes of tensor `index`, straight from the mapping: `*data` (no alignment
+ * guaranteed; a zero-byte tensor's pointer must not be dereferenced) and `*bytes` (= byte_size).
+ * Valid until mq_model_close. */
+MQ_API mq_status mq_model_tensor_data(const mq_model* model, uint64_t index, const void** data,
+                                      uint64_t* bytes);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MONOQUANT_MONOQUANT_MODEL_H */
