@@ -24,20 +24,12 @@
 #ifndef MONOQUANT_KERNELS_GEMV_X86_GEMV_AVX512_H
 #define MONOQUANT_KERNELS_GEMV_X86_GEMV_AVX512_H
 
-// GCC 12 reports its own _mm512_undefined_* self-initialisations inside avx512fintrin.h as
-// "(may be) used uninitialized" once inlined (GCC bug 105593); the diagnostic is located in that
-// header, so it is silenced for this translation unit before the header is read.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <utility>
 
 #include "common/quant_rules.h"
+#include "common/x86_avx512_intrinsics.h"
 #include "gemv/x86_gemv_layout.h"
 
 namespace mq::kernels {

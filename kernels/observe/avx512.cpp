@@ -2,19 +2,10 @@
 // (then 16) over all rows; the last fewer than 16 channels use masked loads and stores, so nothing
 // outside the caller's buffers is touched. Non-finite inputs set bits of one mask register and,
 // only when it is set, are located by a scalar rescan in row-major order.
-#include <immintrin.h>
-
-// GCC 12 reports its own _mm512_undefined_ps() / _pd() inside _mm512_min_ps, _mm512_max_ps,
-// _mm512_cvtps_pd and others as "(may be) used uninitialized" once inlined; the value is a
-// don't-care operand of an all-lanes operation.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
 #include <cstdint>
 #include <cstring>
 
+#include "common/x86_avx512_intrinsics.h"
 #include "observe/observe.h"
 
 namespace mq::kernels {

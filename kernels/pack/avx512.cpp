@@ -1,17 +1,8 @@
 // AVX-512 (F/CD/BW/DQ/VL) variant of the pack family: 128 codes per step; the last partial step
 // uses masked loads and stores, so nothing outside the caller's buffers is read or written.
 
-// GCC 12 reports -W(maybe-)uninitialized inside its own AVX-512 intrinsics (the _mm512_undefined_*
-// operand of _mm512_min_ps and others; GCC bug 105593, fixed in GCC 13). The state must be set
-// before <immintrin.h> is first included, since the warning points into that header.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
-#include <immintrin.h>
-
 #include "common/formats.h"
+#include "common/x86_avx512_intrinsics.h"
 #include "pack/pack.h"
 #include "pack/x86_nibbles.h"
 #include "pack/x86_pack.h"

@@ -7,20 +7,11 @@
 // 8, which is clamp(round(w * inv), -8, 7) & 0xF for every input. Partial vectors are masked loads
 // and masked narrowing stores (vpmovdb).
 
-// GCC 12 reports -W(maybe-)uninitialized inside its own AVX-512 intrinsics (the _mm512_undefined_*
-// operand of _mm512_min_ps and others; GCC bug 105593, fixed in GCC 13). The state must be set
-// before <immintrin.h> is first included, since the warning points into that header.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
-#include <immintrin.h>
-
 #include <xsimd/xsimd.hpp>
 
 #include "common/formats.h"
 #include "common/quant_rules.h"
+#include "common/x86_avx512_intrinsics.h"
 #include "pack/x86_nibbles.h"
 #include "quantize/quantize.h"
 #include "quantize/x86_quantize.h"

@@ -3,18 +3,9 @@
 // directly; the partial last step is a masked load. A step that fails reports the first flagged
 // lane.
 
-// GCC 12 reports -W(maybe-)uninitialized inside its own AVX-512 intrinsics (the _mm512_undefined_*
-// operand of _mm512_min_ps and others; GCC bug 105593, fixed in GCC 13). The state must be set
-// before <immintrin.h> is first included, since the warning points into that header.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
-#include <immintrin.h>
-
 #include <cstddef>
 
+#include "common/x86_avx512_intrinsics.h"
 #include "reduce/reduce.h"
 #include "reduce/x86_minmax.h"
 #include "reduce/x86_reduce.h"

@@ -4,20 +4,11 @@
 // columns of a group use masked loads (masked lanes contribute exact zeros); an odd group start
 // takes one scalar column. Every group size works and nothing outside the caller's buffers is
 // touched.
-#include <immintrin.h>
-
-// GCC 12 reports its own _mm512_undefined_ps() / _pd() inside _mm512_min_ps, _mm512_max_ps,
-// _mm512_cvtps_pd and others as "(may be) used uninitialized" once inlined; the value is a
-// don't-care operand of an all-lanes operation.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
 #include <cstdint>
 #include <cstring>
 
 #include "common/formats.h"
+#include "common/x86_avx512_intrinsics.h"
 #include "sqnr/sqnr.h"
 
 namespace mq::kernels {
