@@ -99,6 +99,14 @@ typedef struct mq_model_info {
   uint64_t file_size;      /* bytes */
   uint64_t header_size;    /* bytes of JSON (the N of the 8-byte prefix), padding included */
   uint64_t data_offset;    /* file offset of the data section: 8 + header_size */
+  /* A quantized file written by mq_model_write_quantized (format_version >= 1) records these; for
+   * any other file they are 0 (scheme MQ_SCHEME_SYMMETRIC). */
+  uint32_t format_version; /* the "monoquant.format_version" metadata; 0: not a quantized file */
+  uint32_t bits;           /* the plan's bits: 4 or 8 */
+  uint64_t group_size;     /* the plan's INT4 group size */
+  mq_scheme scheme;        /* the plan's INT4 scheme */
+  uint32_t reserved0;      /* written as 0 */
+  uint64_t layer_count;    /* the layers the file records (see mq_model_get_layer) */
 } mq_model_info;
 
 /* Describes a model. info->struct_size must be set; fields beyond it are not written. */
@@ -149,6 +157,131 @@ MQ_API mq_status mq_model_read_f32(mq_context* context, const mq_model* model, u
  * Valid until mq_model_close. */
 MQ_API mq_status mq_model_tensor_data(const mq_model* model, uint64_t index, const void** data,
                                       uint64_t* bytes);
+
+/* ---------------------------------------------------------------------------------------------------
+ * The layers of a checkpoint, for a plan
+ * -------------------------------------------------------------------------------------------------
+ *
+ * Which tensors of a checkpoint are layers, and of what kind (docs/model-files.md, "Layers of a
+ * checkpoint"):
+ *  - a layer is a tensor of dtype F32, F16 or BF16 and rank >= 2 whose name does not end in
+ *    ".bias"; every other tensor (rank 0 or 1, biases, other dtypes) is not a layer and is copied
+ *    unchanged into a quantized file;
+ *  - its layer name is the tensor name without a trailing ".weight" (so the scheduler's patterns
+ *    see module paths: "lm_head" matches the tensor "lm_head.weight");
+ *  - rows = shape[0], cols = the product of the other dimensions;
+ *  - param_count = the weight's elements plus those of "<layer name>.bias" when that tensor exists;
+ *  - kind: the first kind override whose pattern matches the layer name (the scheduler's pattern
+ *    syntax: whole name or dotted suffix, '*' and '?'); else a name containing "embed" ->
+ *    MQ_LAYER_EMBEDDING; containing "norm" -> MQ_LAYER_LAYER_NORM; rank >= 3 -> MQ_LAYER_CONV;
+ *    a tensor name ending in ".weight" -> MQ_LAYER_LINEAR; anything else -> MQ_LAYER_OTHER.
+ *    The name tests are case-sensitive ("embed_tokens", "input_layernorm").
+ */
+
+typedef struct mq_model_layer_options {
+  uint32_t struct_size; /* sizeof(mq_model_layer_options) */
+  uint32_t reserved0;   /* must be 0 */
+  /* Kind overrides: kind_override_kinds[i] for the layers kind_override_names[i] matches (first
+   * match wins). Both NULL with count 0 for none. Each name NUL-terminated, 1 to 1023 bytes. */
+  const char* const* kind_override_names;
+  const mq_layer_kind* kind_override_kinds;
+  uint64_t kind_override_count;
+} mq_model_layer_options;
+
+/* Describes the layers of a checkpoint as mq_plan_create takes them, in tensor (data-offset)
+ * order. *layer_count receives how many there are; layers may be NULL with layers_len 0 to query
+ * that, else layers_len must be >= it (MQ_ERR_BUFFER_TOO_SMALL, nothing written). Each written
+ * element gets struct_size = sizeof(mq_layer_desc); its name is owned by the model. options may be
+ * NULL (no overrides). A checkpoint without layers gives *layer_count 0 and MQ_OK. */
+MQ_API mq_status mq_model_describe_layers(const mq_model* model,
+                                          const mq_model_layer_options* options,
+                                          mq_layer_desc* layers, uint64_t layers_len,
+                                          uint64_t* layer_count);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Writing a quantized file
+ * -------------------------------------------------------------------------------------------------
+ */
+
+/* Progress of a write: called on the calling thread after each tensor, with the data bytes
+ * written so far and in total. */
+typedef void (*mq_write_progress_fn)(void* user, uint64_t bytes_done, uint64_t bytes_total);
+
+typedef struct mq_model_write_options {
+  uint32_t struct_size; /* sizeof(mq_model_write_options) */
+  uint32_t reserved0;   /* must be 0 */
+  mq_write_progress_fn progress; /* may be NULL */
+  void* progress_user;
+} mq_model_write_options;
+
+/* Writes the quantized form of `source` to `path` as a safetensors file (docs/model-files.md,
+ * "Quantized files"). `report` comes from mq_plan_run on a plan made from
+ * mq_model_describe_layers(source) (or any layer list whose names are source layers), with
+ * MQ_RUN_OUTPUT_CANONICAL or MQ_RUN_OUTPUT_PACKED and no packed weights taken. For each quantized
+ * layer whose weight tensor is T the file holds "T.codes" (U8 [rows, ceil(cols/2)] for INT4, I8
+ * [rows, cols] for INT8 rows), "T.scales" (F32 [rows, groups] or [rows]) and, for asymmetric INT4,
+ * "T.zero_points" (U8 [rows, groups]); every other tensor is copied byte for byte. The metadata keeps
+ * the source's entries and adds "monoquant.format" = "monoquant", "monoquant.format_version" = "1",
+ * "bits", "group_size", "monoquant.scheme", "monoquant.plan" and "monoquant.layers" (JSON text).
+ *
+ * The file is written to an unnamed temporary file in the destination directory (a hidden named
+ * one where the filesystem has no O_TMPFILE), flushed to disk (fsync) and renamed onto `path` only
+ * when complete: on any failure, or if the process dies, `path` keeps its previous contents (or
+ * stays absent) and no partial file is left under its name. `path` must not be the source file
+ * (MQ_ERR_INVALID_ARGUMENT). options may be NULL.
+ * Errors: MQ_ERR_INVALID_ARGUMENT for a report that does not fit the source (a layer with no weight
+ * tensor of its shape, outputs missing or taken); MQ_ERR_IO naming the path and the system's
+ * reason; MQ_ERR_OUT_OF_MEMORY. */
+MQ_API mq_status mq_model_write_quantized(mq_context* context, const mq_model* source,
+                                          const mq_report* report, const char* path,
+                                          const mq_model_write_options* options);
+
+/* ---------------------------------------------------------------------------------------------------
+ * The layers of a quantized file, for inference
+ * -------------------------------------------------------------------------------------------------
+ */
+
+#define MQ_NO_TENSOR UINT64_MAX
+
+/* One layer recorded in a quantized file (mq_model_info.layer_count of them, in the plan's order).
+ * Strings are owned by the model. */
+typedef struct mq_model_layer {
+  uint32_t struct_size; /* set by the caller to sizeof(mq_model_layer) */
+  mq_layer_kind kind;
+  const char* name;        /* the layer name ("model.layers.0.mlp.down_proj") */
+  const char* tensor_name; /* its weight tensor in the source ("...down_proj.weight") */
+  uint64_t rows;
+  uint64_t cols;
+  mq_decision decision;
+  mq_rule rule;
+  const char* rule_detail;
+  mq_format format; /* 0 for a kept layer */
+  mq_scheme scheme;
+  uint64_t group_size; /* INT4: the group; INT8 rows: cols; kept: 0 */
+  double sqnr_db;      /* as the report measured it; NaN for a kept layer */
+  /* Tensor indices in this file: the kept weight (else MQ_NO_TENSOR), or the codes, scales and
+   * zero points of a quantized one (MQ_NO_TENSOR when absent). */
+  uint64_t weight_tensor;
+  uint64_t codes_tensor;
+  uint64_t scales_tensor;
+  uint64_t zero_points_tensor;
+} mq_model_layer;
+
+/* Layer `index` (< mq_model_info.layer_count). MQ_ERR_INVALID_ARGUMENT for an index out of range
+ * (a file that is not quantized has no layers). */
+MQ_API mq_status mq_model_get_layer(const mq_model* model, uint64_t index, mq_model_layer* layer);
+
+/* Looks a layer up by its exact name, like mq_model_find_tensor. */
+MQ_API mq_status mq_model_find_layer(const mq_model* model, const char* name, int32_t* found,
+                                     uint64_t* index);
+
+/* Makes packed weights (prepacked for this CPU, under the context's ISA cap) from quantized layer
+ * `index`, ready for mq_gemv / mq_gemm. The codes, scales and zero points are validated as
+ * mq_packed_create_from_int4 / _int8_rows do (a file that breaks them: MQ_ERR_MALFORMED_FILE).
+ * The packed weights do not depend on the model: close it whenever. MQ_ERR_INVALID_ARGUMENT for a
+ * kept layer (read its weight_tensor with mq_model_read_f32). */
+MQ_API mq_status mq_model_load_packed(mq_context* context, const mq_model* model, uint64_t index,
+                                      mq_packed_weights** packed);
 
 #ifdef __cplusplus
 } /* extern "C" */
