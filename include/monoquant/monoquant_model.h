@@ -168,7 +168,8 @@ MQ_API mq_status mq_model_tensor_data(const mq_model* model, uint64_t index, con
  *    ".bias"; every other tensor (rank 0 or 1, biases, other dtypes) is not a layer and is copied
  *    unchanged into a quantized file;
  *  - its layer name is the tensor name without a trailing ".weight" (so the scheduler's patterns
- *    see module paths: "lm_head" matches the tensor "lm_head.weight");
+ *    see module paths: "lm_head" matches the tensor "lm_head.weight"), unless another tensor has
+ *    that name: then the layer keeps the whole tensor name;
  *  - rows = shape[0], cols = the product of the other dimensions;
  *  - param_count = the weight's elements plus those of "<layer name>.bias" when that tensor exists;
  *  - kind: the first kind override whose pattern matches the layer name (the scheduler's pattern
@@ -191,12 +192,14 @@ typedef struct mq_model_layer_options {
 /* Describes the layers of a checkpoint as mq_plan_create takes them, in tensor (data-offset)
  * order. *layer_count receives how many there are; layers may be NULL with layers_len 0 to query
  * that, else layers_len must be >= it (MQ_ERR_BUFFER_TOO_SMALL, nothing written). Each written
- * element gets struct_size = sizeof(mq_layer_desc); its name is owned by the model. options may be
- * NULL (no overrides). A checkpoint without layers gives *layer_count 0 and MQ_OK. */
+ * element gets struct_size = sizeof(mq_layer_desc); its name is owned by the model. When
+ * weight_tensors is not NULL (also layers_len entries), weight_tensors[i] receives the tensor index
+ * of layer i's weight, to read it with mq_model_read_f32. options may be NULL (no overrides). A
+ * checkpoint without layers gives *layer_count 0 and MQ_OK. */
 MQ_API mq_status mq_model_describe_layers(const mq_model* model,
                                           const mq_model_layer_options* options,
-                                          mq_layer_desc* layers, uint64_t layers_len,
-                                          uint64_t* layer_count);
+                                          mq_layer_desc* layers, uint64_t* weight_tensors,
+                                          uint64_t layers_len, uint64_t* layer_count);
 
 /* ---------------------------------------------------------------------------------------------------
  * Writing a quantized file
