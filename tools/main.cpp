@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "commands.h"
+#include "exit_codes.h"
 #include "monoquant/monoquant.h"
 
 namespace {
@@ -14,9 +15,13 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"demo", run_demo_command, "quantize a built-in synthetic model and run a GEMV on every layer"},
-    {"cpu", run_cpu_command, "show the ISA levels this CPU runs and the kernel each family uses"},
+    {"demo", run_demo_command,
+     "quantize a built-in checkpoint of real trained matrices, reload it and run GEMVs"},
+    {"quantize", run_quantize_command, "quantize a safetensors checkpoint into a quantized file"},
+    {"inspect", run_inspect_command, "show a safetensors file's tensors, metadata and stored plan"},
     {"plan", run_plan_command, "dry run of the scheduler: what each layer would become, and why"},
+    {"bench", run_bench_command, "GEMV speed against this machine's measured read bandwidth"},
+    {"cpu", run_cpu_command, "show the ISA levels this CPU runs and the kernel each family uses"},
 };
 
 int usage(std::FILE* out) {
@@ -27,8 +32,9 @@ int usage(std::FILE* out) {
                "<command> [options]\n\n",
                major, minor, patch);
   for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
-  std::fprintf(out, "\n`monoquant <command> --help` describes a command's options.\n");
-  return out == stdout ? 0 : 2;
+  std::fprintf(out, "\n`monoquant <command> --help` describes a command's options.\n%s\n",
+               mq::tool::exit_code_help());
+  return out == stdout ? mq::tool::kExitOk : mq::tool::kExitUsage;
 }
 
 }  // namespace
