@@ -28,10 +28,15 @@ class MappedFile {
 
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
+  // The file's identity (st_dev, st_ino), to recognise it under another path.
+  uint64_t device() const { return device_; }
+  uint64_t inode() const { return inode_; }
 
  private:
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  uint64_t device_ = 0;
+  uint64_t inode_ = 0;
 };
 
 }  // namespace mq::model_file

@@ -16,6 +16,29 @@ using mq::capi::check_not_null;
 using mq::capi::fail;
 namespace sched = mq::capi::sched;
 
+namespace mq::capi::sched {
+
+bool valid_kind(mq_layer_kind kind) { return kind >= MQ_LAYER_LINEAR && kind <= MQ_LAYER_OTHER; }
+
+mq_status check_name(const char* text, const char* what, uint64_t index) {
+  if (text == nullptr) {
+    return fail(MQ_ERR_NULL_POINTER, "%s[%llu] is NULL", what,
+                static_cast<unsigned long long>(index));
+  }
+  const void* nul = std::memchr(text, '\0', kMaxNameBytes + 1);
+  if (nul == nullptr) {
+    return fail(MQ_ERR_INVALID_ARGUMENT, "%s[%llu] is longer than %zu bytes", what,
+                static_cast<unsigned long long>(index), kMaxNameBytes);
+  }
+  if (text[0] == '\0') {
+    return fail(MQ_ERR_INVALID_ARGUMENT, "%s[%llu] is empty", what,
+                static_cast<unsigned long long>(index));
+  }
+  return MQ_OK;
+}
+
+}  // namespace mq::capi::sched
+
 mq_plan::mq_plan(const mq::capi::Allocator& a)
     : allocator(a),
       settings(a),
@@ -25,26 +48,6 @@ mq_plan::mq_plan(const mq::capi::Allocator& a)
 namespace {
 
 constexpr uint64_t kMaxListEntries = uint64_t{1} << 20;
-
-bool valid_kind(mq_layer_kind kind) { return kind >= MQ_LAYER_LINEAR && kind <= MQ_LAYER_OTHER; }
-
-// Checks a caller's string: non-NULL, 1 to kMaxNameBytes bytes before the NUL. `what` names it.
-mq_status check_name(const char* text, const char* what, uint64_t index) {
-  if (text == nullptr) {
-    return fail(MQ_ERR_NULL_POINTER, "%s[%llu] is NULL", what,
-                static_cast<unsigned long long>(index));
-  }
-  const void* nul = std::memchr(text, '\0', sched::kMaxNameBytes + 1);
-  if (nul == nullptr) {
-    return fail(MQ_ERR_INVALID_ARGUMENT, "%s[%llu] is longer than %zu bytes", what,
-                static_cast<unsigned long long>(index), sched::kMaxNameBytes);
-  }
-  if (text[0] == '\0') {
-    return fail(MQ_ERR_INVALID_ARGUMENT, "%s[%llu] is empty", what,
-                static_cast<unsigned long long>(index));
-  }
-  return MQ_OK;
-}
 
 mq_status read_plan_options(const mq_plan_options* options, mq_plan_options* o) {
   *o = mq_plan_options{};
@@ -74,7 +77,7 @@ mq_status read_plan_options(const mq_plan_options* options, mq_plan_options* o) 
                 static_cast<unsigned long long>(kMaxListEntries));
   }
   for (uint64_t i = 0; i < o->skip_name_count; ++i) {
-    MQ_RETURN_IF_ERROR(check_name(o->skip_names[i], "skip_names", i));
+    MQ_RETURN_IF_ERROR(sched::check_name(o->skip_names[i], "skip_names", i));
   }
   if (o->skip_kinds == nullptr && o->skip_kind_count != 0) {
     return fail(MQ_ERR_NULL_POINTER, "skip_kinds is NULL but skip_kind_count is %llu",
@@ -86,7 +89,7 @@ mq_status read_plan_options(const mq_plan_options* options, mq_plan_options* o) 
                 static_cast<unsigned long long>(kMaxListEntries));
   }
   for (uint64_t i = 0; i < o->skip_kind_count; ++i) {
-    if (!valid_kind(o->skip_kinds[i])) {
+    if (!sched::valid_kind(o->skip_kinds[i])) {
       return fail(MQ_ERR_INVALID_ARGUMENT, "skip_kinds[%llu] is %d, not a mq_layer_kind",
                   static_cast<unsigned long long>(i), static_cast<int>(o->skip_kinds[i]));
     }
@@ -153,9 +156,9 @@ mq_status read_layers(const mq_layer_desc* layers, uint64_t layer_count, const m
     d.struct_size = sizeof(mq_layer_desc);
     MQ_RETURN_IF_ERROR(
         mq::capi::read_options(*reinterpret_cast<const mq_layer_desc*>(element), &d));
-    MQ_RETURN_IF_ERROR(check_name(d.name, "layers", i));
+    MQ_RETURN_IF_ERROR(sched::check_name(d.name, "layers", i));
     const auto index = static_cast<unsigned long long>(i);
-    if (!valid_kind(d.kind)) {
+    if (!sched::valid_kind(d.kind)) {
       return fail(MQ_ERR_INVALID_ARGUMENT, "layers[%llu] ('%s'): kind %d is not a mq_layer_kind",
                   index, d.name, static_cast<int>(d.kind));
     }
@@ -404,7 +407,7 @@ mq_status mq_plan_format_table(const mq_plan* plan, uint32_t flags, char* buffer
 mq_status mq_layer_kind_name(mq_layer_kind kind, const char** name) {
   return api_call("mq_layer_kind_name", [&]() -> mq_status {
     MQ_RETURN_IF_ERROR(check_not_null(name, "name"));
-    if (!valid_kind(kind)) {
+    if (!sched::valid_kind(kind)) {
       return fail(MQ_ERR_INVALID_ARGUMENT, "%d is not a mq_layer_kind", static_cast<int>(kind));
     }
     *name = sched::kind_name(kind);

@@ -45,6 +45,23 @@ mq_status check_packed_layer(const mq_report& r, uint64_t index) {
 
 }  // namespace
 
+namespace mq::capi::sched {
+
+void export_canonical(const ReportLayer& l, uint8_t* codes, float* scales, uint8_t* zero_points) {
+  if (l.packed != nullptr) {
+    l.packed->kernel->unpack(l.packed->shape, l.packed->data, codes, scales,
+                             l.zero_points_len != 0 ? zero_points : nullptr);
+    return;
+  }
+  std::memcpy(codes, l.codes.get(), static_cast<size_t>(l.codes_len));
+  std::memcpy(scales, l.scales.get(), static_cast<size_t>(l.scales_len) * sizeof(float));
+  if (l.zero_points_len != 0) {
+    std::memcpy(zero_points, l.zero_points.get(), static_cast<size_t>(l.zero_points_len));
+  }
+}
+
+}  // namespace mq::capi::sched
+
 extern "C" {
 
 mq_status mq_report_destroy(mq_report* report) {
@@ -175,16 +192,7 @@ mq_status mq_report_export_layer(const mq_report* report, uint64_t index, uint8_
         l.plan.decision == MQ_DECISION_INT4 ? l.plan.scheme : MQ_SCHEME_SYMMETRIC;
     MQ_RETURN_IF_ERROR(
         mq::capi::check_zero_points(scheme, zero_points, zero_points_len, l.zero_points_len));
-    if (l.packed != nullptr) {
-      l.packed->kernel->unpack(l.packed->shape, l.packed->data, codes, scales,
-                               l.zero_points_len != 0 ? zero_points : nullptr);
-      return MQ_OK;
-    }
-    std::memcpy(codes, l.codes.get(), static_cast<size_t>(l.codes_len));
-    std::memcpy(scales, l.scales.get(), static_cast<size_t>(l.scales_len) * sizeof(float));
-    if (l.zero_points_len != 0) {
-      std::memcpy(zero_points, l.zero_points.get(), static_cast<size_t>(l.zero_points_len));
-    }
+    sched::export_canonical(l, codes, scales, zero_points);
     return MQ_OK;
   });
 }

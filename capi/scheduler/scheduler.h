@@ -116,6 +116,12 @@ void canonical_lens(const PlanLayer& layer, uint64_t* codes, uint64_t* scales,
 Totals totals_of(const HostVector<PlanLayer>& layers);
 uint64_t saturating_add(uint64_t a, uint64_t b);
 
+// Whether `kind` is a mq_layer_kind value.
+bool valid_kind(mq_layer_kind kind);
+// Checks a caller's name or pattern: non-NULL, 1 to kMaxNameBytes bytes before the NUL. `what`
+// and `index` name it in the message ("skip_names[3] is empty").
+mq_status check_name(const char* text, const char* what, uint64_t index);
+
 // Whether `pattern` matches `name` as a whole or a dotted suffix of it ('*' and '?' globs).
 bool name_matches(const char* pattern, const char* name);
 
@@ -186,6 +192,11 @@ struct ReportLayer {
   ReportLayer& operator=(const ReportLayer&) = delete;
   ReportLayer& operator=(ReportLayer&&) = delete;
 };
+
+// Copies the canonical outputs of a quantized layer whose outputs are present (not kept, not
+// MQ_RUN_OUTPUT_NONE, not taken) into buffers of codes_len, scales_len and zero_points_len elements
+// (zero_points is not written when zero_points_len is 0).
+void export_canonical(const ReportLayer& l, uint8_t* codes, float* scales, uint8_t* zero_points);
 
 // Renders a plan or report table (see table.cpp).
 HostString plan_table(const mq_plan& plan, uint32_t flags);

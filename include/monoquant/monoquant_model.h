@@ -103,7 +103,7 @@ typedef struct mq_model_info {
    * any other file they are 0 (scheme MQ_SCHEME_SYMMETRIC). */
   uint32_t format_version; /* the "monoquant.format_version" metadata; 0: not a quantized file */
   uint32_t bits;           /* the plan's bits: 4 or 8 */
-  uint64_t group_size;     /* the plan's INT4 group size */
+  uint64_t group_size;     /* the plan's INT4 group size; 0 for bits 8 (stored as "-1") */
   mq_scheme scheme;        /* the plan's INT4 scheme */
   uint32_t reserved0;      /* written as 0 */
   uint64_t layer_count;    /* the layers the file records (see mq_model_get_layer) */

@@ -21,7 +21,12 @@ MQ_STATIC_CHECK(pack_options_group, offsetof(mq_pack_options, group_size) == 16)
 MQ_STATIC_CHECK(packed_info_size, sizeof(mq_packed_info) == 80);
 MQ_STATIC_CHECK(packed_info_rows, offsetof(mq_packed_info, rows) == 16);
 MQ_STATIC_CHECK(packed_info_kernel_name, offsetof(mq_packed_info, kernel_name) == 72);
-MQ_STATIC_CHECK(model_info_size, sizeof(mq_model_info) == 48);
+MQ_STATIC_CHECK(model_info_size, sizeof(mq_model_info) == 80);
+MQ_STATIC_CHECK(model_info_layer_count, offsetof(mq_model_info, layer_count) == 72);
+MQ_STATIC_CHECK(model_layer_size, sizeof(mq_model_layer) == 112);
+MQ_STATIC_CHECK(model_layer_sqnr, offsetof(mq_model_layer, sqnr_db) == 72);
+MQ_STATIC_CHECK(model_layer_options_size, sizeof(mq_model_layer_options) == 32);
+MQ_STATIC_CHECK(model_write_options_size, sizeof(mq_model_write_options) == 24);
 MQ_STATIC_CHECK(model_info_tensor_count, offsetof(mq_model_info, tensor_count) == 8);
 MQ_STATIC_CHECK(model_info_data_offset, offsetof(mq_model_info, data_offset) == 40);
 MQ_STATIC_CHECK(tensor_info_size, sizeof(mq_tensor_info) == 112);

@@ -10,7 +10,7 @@
 #include "capi/context.h"
 #include "capi/host_memory_resource.h"
 #include "capi/kernel_select.h"
-#include "capi/model_file/mapped_file.h"
+#include "capi/model/model.h"
 #include "capi/model_file/safetensors.h"
 #include "capi/options.h"
 #include "capi/parallel.h"
@@ -42,17 +42,6 @@ static_assert(static_cast<int32_t>(mf::Dtype::f8_e8m0) == MQ_DTYPE_F8_E8M0);
 static_assert(static_cast<int32_t>(mf::Dtype::c64) == MQ_DTYPE_C64);
 static_assert(mf::kDtypeCount == MQ_DTYPE_C64 + 1, "a dtype is missing from mq_dtype");
 static_assert(mf::kMaxRank == MQ_MODEL_MAX_RANK);
-
-// The handle: the mapping and the validated table. Everything but the file's pages comes from the
-// context's allocator; the model keeps a copy of it, so it may outlive its context.
-struct mq_model {
-  explicit mq_model(const mq::capi::Allocator& a) : allocator(a), memory(a), table(&memory) {}
-
-  mq::capi::Allocator allocator;
-  mq::capi::HostMemoryResource memory;  // declared before the table, which allocates from it
-  mf::MappedFile file;
-  mf::SafetensorsTable table;
-};
 
 using mq::capi::api_call;
 using mq::capi::check_not_null;
@@ -129,6 +118,9 @@ mq_status mq_model_open(mq_context* context, const char* path, mq_model** model)
                                                                   : MQ_ERR_MALFORMED_FILE,
                   "%s (in '%s')", parsed.message.c_str(), path);
     }
+    MQ_RETURN_IF_ERROR(
+        mq::capi::read_quantized_metadata(guard.model->table, path, &guard.model->quantized));
+    mq::capi::find_checkpoint_layers(guard.model->table, &guard.model->checkpoint);
     *model = guard.release();
     return MQ_OK;
   });
@@ -153,6 +145,12 @@ mq_status mq_model_get_info(const mq_model* model, mq_model_info* info) {
     full.file_size = model->file.size();
     full.header_size = model->table.header_size;
     full.data_offset = model->table.data_offset;
+    const mq::capi::QuantizedFile& q = model->quantized;
+    full.format_version = q.version;
+    full.bits = q.bits;
+    full.group_size = q.group;
+    full.scheme = q.scheme;
+    full.layer_count = q.layers.size();
     return mq::capi::write_struct(full, info);
   });
 }
