@@ -6,15 +6,22 @@
 
 namespace mq::tool {
 
+int open_model(mq_context* context, const char* command, const std::string& path, ModelPtr* model) {
+  mq_model* opened = nullptr;
+  const mq_status status = mq_model_open(context, path.c_str(), &opened);
+  if (status != MQ_OK) return fail(command, status);
+  model->reset(opened);
+  return kExitOk;
+}
+
 int make_checkpoint_plan(mq_context* context, const char* command, const std::string& path,
                          const ResolvedPlanOptions& options, CheckpointPlan* result) {
-  mq_model* model = nullptr;
-  mq_status status = mq_model_open(context, path.c_str(), &model);
-  if (status != MQ_OK) return fail(command, status);
-  result->model.reset(model);
-
+  const int code = open_model(context, command, path, &result->model);
+  if (code != kExitOk) return code;
+  const mq_model* model = result->model.get();
   uint64_t count = 0;
-  status = mq_model_describe_layers(model, &options.layers(), nullptr, nullptr, 0, &count);
+  mq_status status =
+      mq_model_describe_layers(model, &options.layers(), nullptr, nullptr, 0, &count);
   if (status != MQ_OK) return fail(command, status);
   if (count == 0) {
     std::fprintf(stderr,

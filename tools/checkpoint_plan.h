@@ -20,6 +20,9 @@ struct CheckpointPlan {
   PlanPtr plan;
 };
 
+// Opens a safetensors file. On failure prints "<command>: ..." and returns the exit code.
+int open_model(mq_context* context, const char* command, const std::string& path, ModelPtr* model);
+
 // Opens `path`, describes its layers and creates the plan. On failure prints "<command>: ..." and
 // returns the exit code; a checkpoint without layers is bad input (kExitBadInput).
 int make_checkpoint_plan(mq_context* context, const char* command, const std::string& path,

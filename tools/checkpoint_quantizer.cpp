@@ -78,15 +78,15 @@ void print_summary(const QuantizeRequest& request, uint64_t tensor_count, const 
   const uint64_t quantized = s.int4_count + s.int8_count;
   std::printf(
       "\nquantized %llu of %llu layers (%llu int4, %llu int8 rows, %llu kept), %llu other tensors "
-      "copied unchanged\nparameters %s -> %s (%.2fx smaller); file %s -> %s\n'%s' written in %.2f "
-      "s (the plan's run: %.2f s)\n",
+      "copied unchanged\nparameters %s -> %s (%.2fx smaller); file %s -> %s\n'%s' written in %.3f "
+      "s (quantizing the layers: %.1f ms)\n",
       static_cast<unsigned long long>(quantized), static_cast<unsigned long long>(s.layer_count),
       static_cast<unsigned long long>(s.int4_count), static_cast<unsigned long long>(s.int8_count),
       static_cast<unsigned long long>(s.keep_count),
       static_cast<unsigned long long>(tensor_count - quantized),
       format_bytes(s.bytes_before).c_str(), format_bytes(s.bytes_after).c_str(), s.compression,
       format_bytes(r.input_bytes).c_str(), format_bytes(r.output_bytes).c_str(),
-      request.output.c_str(), r.seconds, s.seconds);
+      request.output.c_str(), r.seconds, s.seconds * 1e3);
 }
 
 }  // namespace

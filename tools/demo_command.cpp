@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint_plan.h"
 #include "checkpoint_quantizer.h"
 #include "commands.h"
 #include "context_options.h"
@@ -55,14 +56,6 @@ double time_gemv(mq_context* ctx, const mq_packed_weights* p, mq_compute_mode mo
   }
   std::sort(us.begin(), us.end());
   return us[us.size() / 2];
-}
-
-int open_model(mq_context* ctx, const std::string& path, mq::tool::ModelPtr* model) {
-  mq_model* opened = nullptr;
-  const mq_status status = mq_model_open(ctx, path.c_str(), &opened);
-  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
-  model->reset(opened);
-  return mq::tool::kExitOk;
 }
 
 // One quantized layer of the reloaded file against its fp32 weight in the checkpoint: GEMV in both
@@ -119,8 +112,9 @@ int check_quantized_file(mq_context* ctx, const std::string& checkpoint,
                          const std::string& quantized_path) {
   mq::tool::ModelPtr source;
   mq::tool::ModelPtr quantized;
-  int code = open_model(ctx, checkpoint, &source);
-  if (code == mq::tool::kExitOk) code = open_model(ctx, quantized_path, &quantized);
+  int code = mq::tool::open_model(ctx, kCommand, checkpoint, &source);
+  if (code == mq::tool::kExitOk)
+    code = mq::tool::open_model(ctx, kCommand, quantized_path, &quantized);
   if (code != mq::tool::kExitOk) return code;
   mq_model_info info{};
   info.struct_size = sizeof(info);
@@ -147,7 +141,7 @@ int check_quantized_file(mq_context* ctx, const std::string& checkpoint,
   }
   std::printf(
       "err = relative L2 distance of the GEMV from the fp32 layer's exact product (quantization "
-      "error included); us = median of %d GEMVs\n\nnot layers, copied unchanged:",
+      "error included); us = median of %d GEMVs\n\nnot layers, copied unchanged:\n",
       kTimedRuns);
   for (uint64_t t = 0; t < info.tensor_count; ++t) {
     if (layer_tensors.count(t) != 0) continue;
@@ -155,9 +149,9 @@ int check_quantized_file(mq_context* ctx, const std::string& checkpoint,
     tensor.struct_size = sizeof(tensor);
     status = mq_model_get_tensor(quantized.get(), t, &tensor);
     if (status != MQ_OK) return mq::tool::fail(kCommand, status);
-    std::printf(" %s %s", tensor.name, mq::tool::format_shape(tensor.shape, tensor.rank).c_str());
+    std::printf("  %-48s %s\n", tensor.name,
+                mq::tool::format_shape(tensor.shape, tensor.rank).c_str());
   }
-  std::printf("\n");
   return mq::tool::kExitOk;
 }
 

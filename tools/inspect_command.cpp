@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "checkpoint_plan.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "handles.h"
@@ -90,23 +91,19 @@ int print_layers(const mq_model* model, const mq_model_info& info) {
       "\nquantized by monoquant (format version %u): %u bits, group %llu, %s; %llu layers:\n",
       info.format_version, info.bits, static_cast<unsigned long long>(info.group_size), scheme,
       static_cast<unsigned long long>(info.layer_count));
-  std::printf("  %-44s %-10s %-9s %-10s %6s %8s  %s\n", "layer", "kind", "decision", "format",
+  std::printf("  %-44s %-10s %-10s %-10s %6s %8s  %s\n", "layer", "kind", "decision", "format",
               "group", "SQNR dB", "rule (detail)");
   for (uint64_t i = 0; i < info.layer_count; ++i) {
     mq_model_layer l{};
     l.struct_size = sizeof(l);
     const mq_status status = mq_model_get_layer(model, i, &l);
     if (status != MQ_OK) return mq::tool::fail(kCommand, status);
-    const char* kind = "?";
-    const char* decision = "?";
-    const char* rule = "?";
-    mq_layer_kind_name(l.kind, &kind);
-    mq_decision_name(l.decision, &decision);
-    mq_rule_name(l.rule, &rule);
     const std::string group = l.group_size == 0 ? "-" : std::to_string(l.group_size);
-    std::printf("  %-44s %-10s %-9s %-10s %6s %8s  %s (%s)\n", l.name, kind, decision,
-                format_label(l).c_str(), group.c_str(), sqnr_label(l.sqnr_db).c_str(), rule,
-                l.rule_detail);
+    const std::string detail =
+        *l.rule_detail == '\0' ? "" : std::string(" (") + l.rule_detail + ")";
+    std::printf("  %-44s %-10s %-10s %-10s %6s %8s  %s%s\n", l.name, mq::tool::kind_name(l.kind),
+                mq::tool::decision_name(l.decision), format_label(l).c_str(), group.c_str(),
+                sqnr_label(l.sqnr_db).c_str(), mq::tool::rule_name(l.rule), detail.c_str());
   }
   return mq::tool::kExitOk;
 }
@@ -126,13 +123,12 @@ int run_inspect_command(int argc, char** argv) {
   int exit_code = 0;
   if (!mq::tool::parse_command_line(app, argc, argv, &exit_code)) return exit_code;
 
-  mq_model* opened = nullptr;
-  mq_status status = mq_model_open(nullptr, path.c_str(), &opened);
-  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
-  const mq::tool::ModelPtr model(opened);
+  mq::tool::ModelPtr model;
+  exit_code = mq::tool::open_model(nullptr, kCommand, path, &model);
+  if (exit_code != mq::tool::kExitOk) return exit_code;
   mq_model_info info{};
   info.struct_size = sizeof(info);
-  status = mq_model_get_info(model.get(), &info);
+  mq_status status = mq_model_get_info(model.get(), &info);
   if (status != MQ_OK) return mq::tool::fail(kCommand, status);
   std::printf("%s: safetensors, %s (header %s), %llu tensors, %llu metadata entries\n",
               path.c_str(), mq::tool::format_bytes(info.file_size).c_str(),

@@ -134,21 +134,16 @@ int print_tsv(const mq_plan* plan) {
     l.struct_size = sizeof(l);
     status = mq_plan_get_layer(plan, i, &l);
     if (status != MQ_OK) return mq::tool::fail(kCommand, status);
-    const char* kind = "";
-    const char* decision = "";
-    const char* rule = "";
-    mq_layer_kind_name(l.kind, &kind);
-    mq_decision_name(l.decision, &decision);
-    mq_rule_name(l.rule, &rule);
-    std::printf("%s\t%s\t%llu\t%llu\t%llu\t%s\t%llu\t%s\t%s\t%s\t%llu\t%llu\n", l.name, kind,
-                static_cast<unsigned long long>(l.rows), static_cast<unsigned long long>(l.cols),
-                static_cast<unsigned long long>(l.param_count), decision,
-                static_cast<unsigned long long>(l.group_size),
-                l.decision == MQ_DECISION_KEEP     ? "-"
-                : l.scheme == MQ_SCHEME_ASYMMETRIC ? "asymmetric"
-                                                   : "symmetric",
-                rule, l.rule_detail, static_cast<unsigned long long>(l.bytes_before),
-                static_cast<unsigned long long>(l.bytes_after));
+    std::printf(
+        "%s\t%s\t%llu\t%llu\t%llu\t%s\t%llu\t%s\t%s\t%s\t%llu\t%llu\n", l.name,
+        mq::tool::kind_name(l.kind), static_cast<unsigned long long>(l.rows),
+        static_cast<unsigned long long>(l.cols), static_cast<unsigned long long>(l.param_count),
+        mq::tool::decision_name(l.decision), static_cast<unsigned long long>(l.group_size),
+        l.decision == MQ_DECISION_KEEP     ? "-"
+        : l.scheme == MQ_SCHEME_ASYMMETRIC ? "asymmetric"
+                                           : "symmetric",
+        mq::tool::rule_name(l.rule), l.rule_detail, static_cast<unsigned long long>(l.bytes_before),
+        static_cast<unsigned long long>(l.bytes_after));
   }
   return mq::tool::kExitOk;
 }

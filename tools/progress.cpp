@@ -10,6 +10,7 @@ namespace mq::tool {
 namespace {
 
 constexpr int kBarWidth = 30;
+constexpr std::chrono::seconds kPlainLineInterval{2};
 
 }  // namespace
 
@@ -18,7 +19,8 @@ Progress::Progress(std::string verb, std::string noun, Unit unit, bool enabled)
       noun_(std::move(noun)),
       unit_(unit),
       enabled_(enabled),
-      terminal_(isatty(STDERR_FILENO) == 1) {}
+      terminal_(isatty(STDERR_FILENO) == 1),
+      last_line_(std::chrono::steady_clock::now()) {}
 
 std::string Progress::describe(uint64_t done, uint64_t total) const {
   char text[96];
@@ -48,10 +50,9 @@ void Progress::update(uint64_t done, uint64_t total) {
     open_line_ = true;
     return;
   }
-  // Plain lines: the first step, each quarter passed, and the end; at most five lines.
-  const int quarter = done == total ? 4 : percent / 25;
-  if (quarter == shown_) return;
-  shown_ = quarter;
+  const auto now = std::chrono::steady_clock::now();
+  if (done != total && now - last_line_ < kPlainLineInterval) return;
+  last_line_ = now;
   std::fprintf(stderr, "%s\n", describe(done, total).c_str());
 }
 

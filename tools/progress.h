@@ -3,6 +3,7 @@
 #ifndef MONOQUANT_TOOLS_PROGRESS_H
 #define MONOQUANT_TOOLS_PROGRESS_H
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -30,7 +31,8 @@ class Progress {
   Unit unit_;
   bool enabled_;
   bool terminal_;
-  int shown_ = -1;  // the last percentage drawn (terminal) or quarter printed (plain lines)
+  int shown_ = -1;                                   // the last percentage drawn on the terminal
+  std::chrono::steady_clock::time_point last_line_;  // when the last plain line was printed
   bool open_line_ = false;
 };
 

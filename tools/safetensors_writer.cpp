@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
+#include <system_error>
 
 namespace mq::tool {
 
@@ -81,7 +81,10 @@ std::string write_f32_safetensors(
     }
     file.close();
   }
-  if (!file) return "cannot write '" + path + "': " + std::strerror(errno);
+  if (!file) {
+    return "cannot write '" + path +
+           "': " + std::error_code(errno, std::generic_category()).message();
+  }
   return "";
 }
 

@@ -28,11 +28,21 @@ bool parse_isa(const std::string& name, mq_isa* isa) {
   return false;
 }
 
-const char* isa_name(mq_isa isa) {
-  const char* n = "?";
-  mq_isa_name(isa, &n);
-  return n;
+namespace {
+
+template <class Enum>
+const char* name_of(mq_status (*name_function)(Enum, const char**), Enum value) {
+  const char* name = "?";
+  name_function(value, &name);
+  return name;
 }
+
+}  // namespace
+
+const char* isa_name(mq_isa isa) { return name_of(mq_isa_name, isa); }
+const char* kind_name(mq_layer_kind kind) { return name_of(mq_layer_kind_name, kind); }
+const char* decision_name(mq_decision decision) { return name_of(mq_decision_name, decision); }
+const char* rule_name(mq_rule rule) { return name_of(mq_rule_name, rule); }
 
 std::string format_bytes(uint64_t bytes) {
   char text[32];

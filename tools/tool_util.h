@@ -21,7 +21,11 @@ bool parse_command_line(CLI::App& app, int argc, char** argv, int* exit_code);
 // Parses an ISA name ("auto", "scalar", "avx2", ...) as mq_isa_name spells it.
 bool parse_isa(const std::string& name, mq_isa* isa);
 
+// The library's static names of the enums, "?" for a value it does not know.
 const char* isa_name(mq_isa isa);
+const char* kind_name(mq_layer_kind kind);
+const char* decision_name(mq_decision decision);
+const char* rule_name(mq_rule rule);
 
 // Prints a text from one of the library's table functions (mq_plan_format_table,
 // mq_report_format_table: size query, then the text) to stdout. Returns the failing status, or

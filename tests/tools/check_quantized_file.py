@@ -127,8 +127,9 @@ def main():
             zero_points = zero_points[1]
             check(zero_points.shape == scales.shape and zero_points.max(initial=0) <= 15,
                   f"{t}: zero points of shape {zero_points.shape}, max {zero_points.max()}")
-        if dtype == "I8":  # per-row INT8: one scale a row
-            check(scales.ndim == 1 and codes.min() >= -127, f"{t}: INT8 rows codes and scales")
+        if dtype == "I8":  # per-row INT8: one scale a row, [rows, 1] (docs/model-files.md)
+            check(scales.shape == (codes.shape[0], 1) and codes.min() >= -127,
+                  f"{t}: INT8 rows codes {codes.shape}, scales {scales.shape}")
             continue
         check(dtype == "U8" and scales.ndim == 2, f"{t}: INT4 codes {dtype}, scales {scales.shape}")
         if t not in source:
