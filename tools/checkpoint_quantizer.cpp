@@ -112,6 +112,16 @@ int quantize_checkpoint(mq_context* context, const char* command, const Quantize
     return kExitOk;
   }
 
+  // The writer finds a missing directory too, but only after the whole model is read and quantized.
+  const std::filesystem::path directory =
+      std::filesystem::absolute(request.output).parent_path();
+  std::error_code error;
+  if (!std::filesystem::is_directory(directory, error)) {
+    std::fprintf(stderr, "%s: cannot write '%s': the directory '%s' does not exist\n", command,
+                 request.output.c_str(), directory.c_str());
+    return kExitIo;
+  }
+
   LayerWeights weights;
   code = read_quantized_layers(context, command, cp, request.show_progress, &weights);
   if (code != kExitOk) return code;
@@ -128,7 +138,6 @@ int quantize_checkpoint(mq_context* context, const char* command, const Quantize
   code = write_output(context, command, cp, report.get(), request);
   if (code != kExitOk) return code;
   result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::error_code error;
   result->output_bytes = std::filesystem::file_size(request.output, error);
   result->summary.struct_size = sizeof(result->summary);
   status = mq_report_get_summary(report.get(), &result->summary);
