@@ -108,7 +108,8 @@ int bench_shape(mq_context* context, const Shape& s, const BenchSettings& settin
   if (code != mq::tool::kExitOk) return code;
   mq_packed_info info{};
   info.struct_size = sizeof(info);
-  mq_packed_get_info(packed[0].get(), &info);
+  const mq_status status = mq_packed_get_info(packed[0].get(), &info);
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
   const uint64_t copies =
       std::max<uint64_t>(2, (settings.stream_bytes + info.packed_bytes - 1) / info.packed_bytes);
   code = pack_copies(context, s, w, copies - 1, &packed);

@@ -36,18 +36,22 @@ int read_quantized_layers(mq_context* context, const char* command, const Checkp
 
   const uint64_t to_read = info.int4_count + info.int8_count;
   Progress progress("reading", "tensors", Progress::kCount, show_progress);
+  const auto failed = [&](mq_status s) {
+    progress.finish();  // the message goes on a line of its own
+    return fail(command, s);
+  };
   uint64_t done = 0;
   progress.update(done, to_read);
   for (uint64_t i = 0; i < count; ++i) {
     mq_plan_layer layer{};
     layer.struct_size = sizeof(layer);
     status = mq_plan_get_layer(cp.plan.get(), i, &layer);
-    if (status != MQ_OK) return fail(command, status);
+    if (status != MQ_OK) return failed(status);
     if (layer.decision == MQ_DECISION_KEEP) continue;
     std::vector<float>& w = weights->values[i];
     w.resize(layer.rows * layer.cols);
     status = mq_model_read_f32(context, cp.model.get(), cp.weight_tensors[i], w.data(), w.size());
-    if (status != MQ_OK) return fail(command, status);
+    if (status != MQ_OK) return failed(status);
     weights->pointers[i] = w.data();
     weights->lens[i] = w.size();
     progress.update(++done, to_read);
@@ -113,8 +117,7 @@ int quantize_checkpoint(mq_context* context, const char* command, const Quantize
   }
 
   // The writer finds a missing directory too, but only after the whole model is read and quantized.
-  const std::filesystem::path directory =
-      std::filesystem::absolute(request.output).parent_path();
+  const std::filesystem::path directory = std::filesystem::absolute(request.output).parent_path();
   std::error_code error;
   if (!std::filesystem::is_directory(directory, error)) {
     std::fprintf(stderr, "%s: cannot write '%s': the directory '%s' does not exist\n", command,

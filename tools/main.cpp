@@ -1,6 +1,8 @@
 // The monoquant command-line tool: `monoquant <command> [options]`, `monoquant <command> --help`.
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 
 #include "commands.h"
 #include "exit_codes.h"
@@ -43,7 +45,17 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage(stderr);
   if (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) return usage(stdout);
   for (const Command& c : kCommands) {
-    if (std::strcmp(argv[1], c.name) == 0) return c.run(argc - 1, argv + 1);
+    if (std::strcmp(argv[1], c.name) != 0) continue;
+    // The library reports through statuses; the tool's own allocations (a model's fp32 weights,
+    // the bench's copies) can still throw, and that deserves a message rather than an abort.
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "monoquant %s: out of memory\n", c.name);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "monoquant %s: %s\n", c.name, e.what());
+    }
+    return mq::tool::kExitFailure;
   }
   std::fprintf(stderr, "monoquant: unknown command '%s'\n\n", argv[1]);
   return usage(stderr);
