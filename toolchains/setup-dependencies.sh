@@ -20,7 +20,10 @@ done
 packages=(g++ cmake ninja-build pkg-config libxsimd-dev xtl-dev libcpuinfo-dev libsimdjson-dev
           libcli11-dev)
 if [ "$want_tests" = 1 ]; then
-  packages+=(libgtest-dev libbenchmark-dev qemu-user binutils abigail-tools clang-format)
+  # python3-numpy: a test reads quantized files with Python's json and numpy, as any safetensors
+  # reader would.
+  packages+=(libgtest-dev libbenchmark-dev qemu-user binutils abigail-tools clang-format
+             python3-minimal python3-numpy)
 fi
 
 as_root() {

@@ -74,11 +74,15 @@ mq_status mq_model_describe_layers(const mq_model* model, const mq_model_layer_o
     mq_model_layer_options o{};
     MQ_RETURN_IF_ERROR(read_layer_options(options, &o));
     const auto& found = model->checkpoint.layers;
-    if (layers == nullptr && weight_tensors == nullptr && layers_len == 0) {
+    if (layers == nullptr) {
+      // The size query; anything else without a layers array is a mistake.
+      if (weight_tensors != nullptr || layers_len != 0) {
+        return fail(MQ_ERR_NULL_POINTER, "layers is NULL but layers_len is %llu",
+                    static_cast<unsigned long long>(layers_len));
+      }
       *layer_count = found.size();
       return MQ_OK;
     }
-    MQ_RETURN_IF_ERROR(check_not_null(layers, "layers"));
     if (layers_len < found.size()) {
       return fail(MQ_ERR_BUFFER_TOO_SMALL, "layers_len is %llu but the model has %zu layers",
                   static_cast<unsigned long long>(layers_len), found.size());

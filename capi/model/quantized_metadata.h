@@ -37,8 +37,8 @@ constexpr std::string_view kZeroPointsSuffix = ".zero_points";
 // The plan settings as a JSON object (the "monoquant.plan" value).
 std::string plan_json(const sched::PlanSettings& settings);
 // Appends one layer's JSON object (an element of the "monoquant.layers" array) for report layer
-// `l`, whose weight was the source tensor `tensor_name`.
-void append_layer_json(const sched::ReportLayer& l, std::string_view tensor_name, std::string* out);
+// `r`, whose weight was the source tensor `tensor_name`.
+void append_layer_json(const sched::ReportLayer& r, std::string_view tensor_name, std::string* out);
 
 // A layer recorded in a quantized file, checked against the file's tensors.
 struct StoredLayer {
