@@ -5,39 +5,38 @@
 #include <vector>
 
 #include "commands.h"
+#include "context_options.h"
+#include "exit_codes.h"
 #include "tool_util.h"
 
 int run_cpu_command(int argc, char** argv) {
+  constexpr const char* kCommand = "monoquant cpu";
   CLI::App app{"Show the ISA levels this CPU runs and the kernel each family uses",
                "monoquant cpu"};
-  std::string isa_arg = "auto";
+  app.footer(mq::tool::exit_code_help());
+  mq::tool::ContextSettings context_settings;
   uint64_t cols = 4096, group = 128;
-  app.add_option("--isa", isa_arg, "cap every family at this level (auto, scalar, avx2, ...)");
-  app.add_option("--cols", cols, "row length (K) of the shape asked about");
-  app.add_option("--group", group, "group size of the shape asked about");
-  CLI11_PARSE(app, argc, argv);
+  mq::tool::add_context_options(app, &context_settings, false);
+  app.add_option("--cols", cols, "row length (K) of the shape asked about")->capture_default_str();
+  app.add_option("--group-size,--group", group, "group size of the shape asked about")
+      ->capture_default_str();
+  int exit_code = 0;
+  if (!mq::tool::parse_command_line(app, argc, argv, &exit_code)) return exit_code;
 
-  mq_isa cap = MQ_ISA_AUTO;
-  if (!mq::tool::parse_isa(isa_arg, &cap)) {
-    std::fprintf(stderr, "monoquant cpu: unknown ISA '%s'\n", isa_arg.c_str());
-    return 2;
-  }
   uint32_t count = 0;
-  if (!mq::tool::ok(mq_isa_list(nullptr, 0, &count), "mq_isa_list")) return 1;
+  mq_status status = mq_isa_list(nullptr, 0, &count);
   std::vector<mq_isa> isas(count);
-  if (!mq::tool::ok(mq_isa_list(isas.data(), count, &count), "mq_isa_list")) return 1;
+  if (status == MQ_OK) status = mq_isa_list(isas.data(), count, &count);
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
   std::printf("ISA levels this CPU runs:");
   for (const mq_isa i : isas) std::printf(" %s", mq::tool::isa_name(i));
   std::printf("\n");
 
-  mq_context_options options{};
-  options.struct_size = sizeof(options);
-  options.isa = cap;
-  options.num_threads = 1;
-  mq_context* ctx = nullptr;
-  if (!mq::tool::ok(mq_context_create(&options, &ctx), "mq_context_create")) return 1;
+  mq::tool::ContextPtr context;
+  exit_code = mq::tool::create_context(kCommand, context_settings, &context);
+  if (exit_code != mq::tool::kExitOk) return exit_code;
   mq_isa active = MQ_ISA_AUTO;
-  mq_context_get_isa(ctx, &active);
+  mq_context_get_isa(context.get(), &active);
   std::printf("active level: %s (MONOQUANT_ISA or --isa caps it)\n", mq::tool::isa_name(active));
   std::printf("kernel per family for K = %llu, group = %llu:\n",
               static_cast<unsigned long long>(cols), static_cast<unsigned long long>(group));
@@ -51,15 +50,11 @@ int run_cpu_command(int argc, char** argv) {
       {MQ_KERNEL_GEMV, "gemv"},
       {MQ_KERNEL_SQNR, "sqnr"},
       {MQ_KERNEL_OBSERVE, "observe"}};
-  int status = 0;
   for (const auto& [family, name] : families) {
     const char* kernel = nullptr;
-    if (!mq::tool::ok(mq_context_kernel_name(ctx, family, cols, group, &kernel), name)) {
-      status = 1;
-      continue;
-    }
+    status = mq_context_kernel_name(context.get(), family, cols, group, &kernel);
+    if (status != MQ_OK) return mq::tool::fail(kCommand, status);
     std::printf("  %-14s %s\n", name, kernel);
   }
-  mq_context_destroy(ctx);
-  return status;
+  return mq::tool::kExitOk;
 }

@@ -1,61 +1,55 @@
-// `monoquant demo`: quantizes a built-in synthetic model (the linear layers of one small
-// transformer block, with heavy-tailed weights) to packed INT4, runs a GEMV on every layer in both
-// compute modes, and prints what it did: kernel, sizes, weight SQNR, the GEMV's error against the
-// fp32 layer, and its time.
+// `monoquant demo`: the README's first command. Writes a small checkpoint built from real trained
+// matrices (demo_checkpoint.h), quantizes it exactly as `monoquant quantize` does, reopens the
+// quantized file, loads every quantized layer as packed weights and runs GEMVs in both compute
+// modes against the fp32 layers, then prints the plan's report, each layer's GEMV error and time,
+// the file sizes and the time the quantization took.
+#include <stdlib.h>  // mkdtemp
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "checkpoint_plan.h"
+#include "checkpoint_quantizer.h"
 #include "commands.h"
+#include "context_options.h"
+#include "demo_checkpoint.h"
+#include "exit_codes.h"
+#include "handles.h"
+#include "plan_options.h"
 #include "tool_util.h"
 
 namespace {
 
-struct Layer {
-  const char* name;
-  uint64_t rows;  // out_features
-  uint64_t cols;  // in_features
-};
+constexpr const char* kCommand = "monoquant demo";
+constexpr int kTimedRuns = 51;
 
-constexpr Layer kModel[] = {
-    {"model.layers.0.self_attn.q_proj", 512, 512}, {"model.layers.0.self_attn.k_proj", 128, 512},
-    {"model.layers.0.self_attn.v_proj", 128, 512}, {"model.layers.0.self_attn.o_proj", 512, 512},
-    {"model.layers.0.mlp.gate_proj", 1376, 512},   {"model.layers.0.mlp.up_proj", 1376, 512},
-    {"model.layers.0.mlp.down_proj", 512, 1376},
-};
-
-double sqnr_db(const std::vector<float>& w, const std::vector<float>& q) {
-  double signal = 0, noise = 0;
-  for (size_t i = 0; i < w.size(); ++i) {
-    signal += static_cast<double>(w[i]) * w[i];
-    noise += (static_cast<double>(w[i]) - q[i]) * (static_cast<double>(w[i]) - q[i]);
-  }
-  return 10.0 * std::log10(signal / noise);
-}
-
-// Relative L2 distance of y from the float64 product of the unquantized layer and x.
-double relative_error(const std::vector<float>& w, const Layer& l, const std::vector<float>& x,
-                      const std::vector<float>& y) {
+// Relative L2 distance of y from the float64 product of the fp32 weight and x.
+double relative_error(const std::vector<float>& w, uint64_t rows, uint64_t cols,
+                      const std::vector<float>& x, const std::vector<float>& y) {
   double num = 0, den = 0;
-  for (uint64_t r = 0; r < l.rows; ++r) {
+  for (uint64_t r = 0; r < rows; ++r) {
     double exact = 0;
-    for (uint64_t c = 0; c < l.cols; ++c) exact += static_cast<double>(w[r * l.cols + c]) * x[c];
+    for (uint64_t c = 0; c < cols; ++c) exact += static_cast<double>(w[r * cols + c]) * x[c];
     num += (y[r] - exact) * (y[r] - exact);
     den += exact * exact;
   }
   return std::sqrt(num / den);
 }
 
-// Median microseconds of `runs` GEMVs.
+// Median microseconds of kTimedRuns GEMVs.
 double time_gemv(mq_context* ctx, const mq_packed_weights* p, mq_compute_mode mode,
-                 const std::vector<float>& x, std::vector<float>* y, int runs) {
+                 const std::vector<float>& x, std::vector<float>* y) {
   std::vector<double> us;
-  for (int i = 0; i < runs; ++i) {
+  for (int i = 0; i < kTimedRuns; ++i) {
     const auto start = std::chrono::steady_clock::now();
     mq_gemv(ctx, p, mode, x.data(), x.size(), nullptr, 0, y->data(), y->size());
     us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
@@ -65,110 +59,190 @@ double time_gemv(mq_context* ctx, const mq_packed_weights* p, mq_compute_mode mo
   return us[us.size() / 2];
 }
 
+// One quantized layer of the reloaded file against its fp32 weight in the checkpoint: GEMV in both
+// modes on a random x, errors and median times. Returns the exit code.
+int check_layer(mq_context* ctx, const mq_model* quantized, const mq_model* source, uint64_t index,
+                const mq_model_layer& layer, uint32_t seed) {
+  mq_packed_weights* loaded = nullptr;
+  mq_status status = mq_model_load_packed(ctx, quantized, index, &loaded);
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+  const mq::tool::PackedPtr packed(loaded);
+  mq_packed_info info{};
+  info.struct_size = sizeof(info);
+  status = mq_packed_get_info(packed.get(), &info);
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+
+  int32_t found = 0;
+  uint64_t tensor = 0;
+  status = mq_model_find_tensor(source, layer.tensor_name, &found, &tensor);
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+  if (found == 0) {
+    std::fprintf(stderr, "%s: the checkpoint has no tensor '%s'\n", kCommand, layer.tensor_name);
+    return mq::tool::kExitFailure;
+  }
+  std::vector<float> w(layer.rows * layer.cols);
+  status = mq_model_read_f32(ctx, source, tensor, w.data(), w.size());
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  std::vector<float> x(layer.cols), y32(layer.rows), y8(layer.rows);
+  for (float& v : x) v = normal(rng);
+  status = mq_gemv(ctx, packed.get(), MQ_COMPUTE_F32, x.data(), x.size(), nullptr, 0, y32.data(),
+                   y32.size());
+  if (status == MQ_OK) {
+    status = mq_gemv(ctx, packed.get(), MQ_COMPUTE_INT8, x.data(), x.size(), nullptr, 0, y8.data(),
+                     y8.size());
+  }
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+  std::vector<float> scratch(layer.rows);
+  const double us32 = time_gemv(ctx, packed.get(), MQ_COMPUTE_F32, x, &scratch);
+  const double us8 = time_gemv(ctx, packed.get(), MQ_COMPUTE_INT8, x, &scratch);
+  const std::string shape = std::to_string(layer.rows) + "x" + std::to_string(layer.cols);
+  const std::string format =
+      info.format == MQ_FORMAT_INT8_ROWS ? "int8 rows" : "int4 g" + std::to_string(info.group_size);
+  std::printf("  %-42s %-9s %-10s %-11s %9.2e %9.2e %8.1f %8.1f\n", layer.name, shape.c_str(),
+              format.c_str(), info.kernel_name, relative_error(w, layer.rows, layer.cols, x, y32),
+              relative_error(w, layer.rows, layer.cols, x, y8), us32, us8);
+  return mq::tool::kExitOk;
+}
+
+// Reopens the quantized file, checks every quantized layer, and lists the tensors that are not
+// part of a layer (copied unchanged). Returns the exit code.
+int check_quantized_file(mq_context* ctx, const std::string& checkpoint,
+                         const std::string& quantized_path) {
+  mq::tool::ModelPtr source;
+  mq::tool::ModelPtr quantized;
+  int code = mq::tool::open_model(ctx, kCommand, checkpoint, &source);
+  if (code == mq::tool::kExitOk)
+    code = mq::tool::open_model(ctx, kCommand, quantized_path, &quantized);
+  if (code != mq::tool::kExitOk) return code;
+  mq_model_info info{};
+  info.struct_size = sizeof(info);
+  mq_status status = mq_model_get_info(quantized.get(), &info);
+  if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+
+  std::printf(
+      "\nthe quantized file reopened: each quantized layer loaded (mq_model_load_packed) and run "
+      "against its fp32 weight\n  %-42s %-9s %-10s %-11s %9s %9s %8s %8s\n",
+      "layer", "shape", "format", "kernel", "err f32", "err int8", "f32 us", "int8 us");
+  std::set<uint64_t> layer_tensors;
+  for (uint64_t i = 0; i < info.layer_count; ++i) {
+    mq_model_layer layer{};
+    layer.struct_size = sizeof(layer);
+    status = mq_model_get_layer(quantized.get(), i, &layer);
+    if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+    for (const uint64_t t :
+         {layer.weight_tensor, layer.codes_tensor, layer.scales_tensor, layer.zero_points_tensor}) {
+      if (t != MQ_NO_TENSOR) layer_tensors.insert(t);
+    }
+    if (layer.decision == MQ_DECISION_KEEP) continue;
+    code = check_layer(ctx, quantized.get(), source.get(), i, layer, static_cast<uint32_t>(i + 1));
+    if (code != mq::tool::kExitOk) return code;
+  }
+  std::printf(
+      "err = relative L2 distance of the GEMV from the fp32 layer's exact product (quantization "
+      "error included); us = median of %d GEMVs\n\nnot layers, copied unchanged:\n",
+      kTimedRuns);
+  for (uint64_t t = 0; t < info.tensor_count; ++t) {
+    if (layer_tensors.count(t) != 0) continue;
+    mq_tensor_info tensor{};
+    tensor.struct_size = sizeof(tensor);
+    status = mq_model_get_tensor(quantized.get(), t, &tensor);
+    if (status != MQ_OK) return mq::tool::fail(kCommand, status);
+    std::printf("  %-48s %s\n", tensor.name,
+                mq::tool::format_shape(tensor.shape, tensor.rank).c_str());
+  }
+  return mq::tool::kExitOk;
+}
+
+// The directory the demo works in: --dir (created, kept) or a new temporary one (removed at the
+// end). Returns false, having printed why, when it cannot be made.
+bool make_work_dir(const std::string& requested, std::string* dir) {
+  std::error_code error;
+  if (!requested.empty()) {
+    std::filesystem::create_directories(requested, error);
+    *dir = requested;
+  } else {
+    std::string pattern =
+        (std::filesystem::temp_directory_path(error) / "monoquant-demo-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) error.assign(errno, std::generic_category());
+    *dir = pattern;
+  }
+  if (error) {
+    std::fprintf(stderr, "%s: cannot create the directory '%s': %s\n", kCommand, dir->c_str(),
+                 error.message().c_str());
+  }
+  return !error;
+}
+
 }  // namespace
 
 int run_demo_command(int argc, char** argv) {
-  CLI::App app{"Quantize a built-in synthetic model and run a GEMV on every layer",
-               "monoquant demo"};
-  std::string isa_arg = "auto";
-  std::string scheme_arg = "symmetric";
-  uint64_t group = 128;
-  uint32_t threads = 1;
-  app.add_option("--isa", isa_arg, "cap the kernels at this ISA level (auto, scalar, avx2, ...)");
-  app.add_option("--scheme", scheme_arg, "symmetric or asymmetric")
-      ->check(CLI::IsMember({"symmetric", "asymmetric"}));
-  app.add_option("--group", group, "group size along K")->check(CLI::PositiveNumber);
-  app.add_option("--threads", threads, "threads of the built-in pool (0 = one per CPU)");
-  CLI11_PARSE(app, argc, argv);
+  CLI::App app{
+      "Quantize a built-in checkpoint of real trained matrices, reload the quantized file and run "
+      "GEMVs on its layers",
+      "monoquant demo"};
+  app.footer(mq::tool::exit_code_help());
+  std::string dir_arg;
+  std::string checkpoint_only;
+  mq::tool::PlanSettings plan_settings;
+  mq::tool::ContextSettings context_settings;
+  mq::tool::add_plan_options(app, &plan_settings, mq::tool::kFormatOptionsOnly);
+  mq::tool::add_context_options(app, &context_settings);
+  app.add_option("--dir", dir_arg,
+                 "write the checkpoint and the quantized file here, and keep them "
+                 "(default: a temporary directory, removed)");
+  app.add_option("--write-checkpoint", checkpoint_only,
+                 "only write the demo checkpoint to this path (an input for `monoquant quantize`)");
+  int exit_code = 0;
+  if (!mq::tool::parse_command_line(app, argc, argv, &exit_code)) return exit_code;
+  if (!checkpoint_only.empty()) return mq::tool::write_demo_checkpoint(kCommand, checkpoint_only);
 
-  mq_isa isa = MQ_ISA_AUTO;
-  if (!mq::tool::parse_isa(isa_arg, &isa)) {
-    std::fprintf(stderr, "monoquant demo: unknown ISA '%s'\n", isa_arg.c_str());
-    return 2;
-  }
-  mq_context_options options{};
-  options.struct_size = sizeof(options);
-  options.isa = isa;
-  options.num_threads = threads;
-  mq_context* ctx = nullptr;
-  if (!mq::tool::ok(mq_context_create(&options, &ctx), "mq_context_create")) return 1;
+  mq::tool::ResolvedPlanOptions options;
+  if (!options.resolve(plan_settings, kCommand)) return mq::tool::kExitUsage;
+  mq::tool::ContextPtr context;
+  exit_code = mq::tool::create_context(kCommand, context_settings, &context);
+  if (exit_code != mq::tool::kExitOk) return exit_code;
+  std::string dir;
+  if (!make_work_dir(dir_arg, &dir)) return mq::tool::kExitIo;
+
   mq_isa active = MQ_ISA_AUTO;
-  mq_context_get_isa(ctx, &active);
-  const mq_scheme scheme = scheme_arg == "asymmetric" ? MQ_SCHEME_ASYMMETRIC : MQ_SCHEME_SYMMETRIC;
-
+  mq_context_get_isa(context.get(), &active);
   std::printf(
-      "monoquant demo: a synthetic transformer block (Student-t weights), INT4 %s, group %llu, "
-      "ISA cap %s, %u thread(s)\n\n",
-      scheme_arg.c_str(), static_cast<unsigned long long>(group), mq::tool::isa_name(active),
-      threads);
-  std::printf("%-34s %11s %-10s %9s %9s %8s %10s %10s %9s %9s\n", "layer", "shape", "kernel",
-              "fp32 KiB", "int4 KiB", "SQNR dB", "err f32", "err int8", "f32 us", "int8 us");
-  int status = 0;
-  double bytes_before = 0, bytes_after = 0;
-  uint32_t seed = 1;
-  for (const Layer& l : kModel) {
-    const auto w = mq::tool::synthetic_weights(l.rows, l.cols, seed++);
-    mq_pack_options po{};
-    po.struct_size = sizeof(po);
-    po.scheme = scheme;
-    po.group_size = group;
-    mq_packed_weights* p = nullptr;
-    if (!mq::tool::ok(mq_packed_create_from_f32(ctx, w.data(), w.size(), l.rows, l.cols, &po, &p),
-                      l.name)) {
-      status = 1;
-      continue;
-    }
-    mq_packed_info info{};
-    info.struct_size = sizeof(info);
-    mq_packed_get_info(p, &info);
-    // Round-trip the canonical export to measure what the quantization kept.
-    std::vector<uint8_t> codes(info.codes_len), zps(info.zero_points_len);
-    std::vector<float> scales(info.scales_len), deq(w.size());
-    const bool asym = scheme == MQ_SCHEME_ASYMMETRIC;
-    const bool exported =
-        mq::tool::ok(mq_packed_export(p, codes.data(), codes.size(), scales.data(), scales.size(),
-                                      asym ? zps.data() : nullptr, zps.size()),
-                     "mq_packed_export") &&
-        mq::tool::ok(
-            mq_dequantize_int4(ctx, codes.data(), codes.size(), scales.data(), scales.size(),
-                               asym ? zps.data() : nullptr, zps.size(), l.rows, l.cols,
-                               info.group_size, scheme, deq.data(), deq.size()),
-            "mq_dequantize_int4");
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal;
-    std::vector<float> x(l.cols), y32(l.rows), y8(l.rows);
-    for (float& v : x) v = normal(rng);
-    const bool ran =
-        mq::tool::ok(
-            mq_gemv(ctx, p, MQ_COMPUTE_F32, x.data(), x.size(), nullptr, 0, y32.data(), y32.size()),
-            "mq_gemv f32") &&
-        mq::tool::ok(
-            mq_gemv(ctx, p, MQ_COMPUTE_INT8, x.data(), x.size(), nullptr, 0, y8.data(), y8.size()),
-            "mq_gemv int8");
-    if (!exported || !ran) {
-      status = 1;
-      mq_packed_destroy(p);
-      continue;
-    }
-    std::vector<float> scratch(l.rows);
-    const double us32 = time_gemv(ctx, p, MQ_COMPUTE_F32, x, &scratch, 51);
-    const double us8 = time_gemv(ctx, p, MQ_COMPUTE_INT8, x, &scratch, 51);
-    const double before = static_cast<double>(w.size() * sizeof(float));
-    bytes_before += before;
-    bytes_after += static_cast<double>(info.packed_bytes);
-    const std::string shape = std::to_string(l.rows) + "x" + std::to_string(l.cols);
-    std::printf("%-34s %11s %-10s %9.1f %9.1f %8.2f %10.2e %10.2e %9.1f %9.1f\n", l.name,
-                shape.c_str(), info.kernel_name, before / 1024,
-                static_cast<double>(info.packed_bytes) / 1024, sqnr_db(w, deq),
-                relative_error(w, l, x, y32), relative_error(w, l, x, y8), us32, us8);
-    mq_packed_destroy(p);
+      "monoquant demo: INT4 %s, group %llu, ISA cap %s, %u thread(s)\n\nthe checkpoint: real "
+      "trained matrices (tests/data/real-weights/README.md: PP-OCRv4, Apache-2.0; Silero VAD v5, "
+      "MIT; openWakeWord, Apache-2.0)\nnamed like a small model, with synthetic embedding, norms, "
+      "biases and router:\n",
+      plan_settings.scheme.c_str(), static_cast<unsigned long long>(plan_settings.group_size),
+      mq::tool::isa_name(active), context_settings.threads);
+  mq::tool::print_demo_checkpoint_contents();
+  mq::tool::QuantizeRequest request;
+  request.input = (std::filesystem::path(dir) / "demo.safetensors").string();
+  request.output = (std::filesystem::path(dir) / "demo-int4.safetensors").string();
+  request.options = &options;
+  exit_code = mq::tool::write_demo_checkpoint(kCommand, request.input);
+  mq::tool::QuantizeResult result;
+  if (exit_code == mq::tool::kExitOk) {
+    std::printf("\nmonoquant quantize %s -o %s\n\n", request.input.c_str(), request.output.c_str());
+    std::fflush(stdout);  // before the progress lines on stderr
+    exit_code = mq::tool::quantize_checkpoint(context.get(), kCommand, request, &result);
   }
-  std::printf("\n%zu layers, %.1f KiB fp32 -> %.1f KiB packed (%.2fx smaller)\n",
-              sizeof(kModel) / sizeof(kModel[0]), bytes_before / 1024, bytes_after / 1024,
-              bytes_before / bytes_after);
-  std::printf(
-      "err = relative L2 distance of the GEMV from the fp32 layer's exact product "
-      "(quantization error included)\n");
-  mq_context_destroy(ctx);
-  return status;
+  if (exit_code == mq::tool::kExitOk) {
+    exit_code = check_quantized_file(context.get(), request.input, request.output);
+  }
+  if (exit_code == mq::tool::kExitOk) {
+    std::printf("\nfiles: checkpoint %s -> quantized %s (%.2fx smaller); quantizing took %.3f s\n",
+                mq::tool::format_bytes(result.input_bytes).c_str(),
+                mq::tool::format_bytes(result.output_bytes).c_str(),
+                static_cast<double>(result.input_bytes) / static_cast<double>(result.output_bytes),
+                result.seconds);
+  }
+  if (dir_arg.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  } else if (exit_code == mq::tool::kExitOk) {
+    std::printf("kept in %s\n", dir.c_str());
+  }
+  return exit_code;
 }
