@@ -32,6 +32,21 @@ void append_number(double v, std::string* out) {
   out->append(buffer);
 }
 
+// A skip list: null when not set (which differs from set to empty, []), else its entries.
+template <class AppendEntry>
+void append_list(bool set, size_t count, std::string* out, AppendEntry append_entry) {
+  if (!set) {
+    out->append("null");
+    return;
+  }
+  out->push_back('[');
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) out->push_back(',');
+    append_entry(i);
+  }
+  out->push_back(']');
+}
+
 const char* format_name(mq_format format) {
   return format == MQ_FORMAT_INT4 ? "int4" : "int8_rows";
 }
@@ -299,27 +314,12 @@ std::string plan_json(const sched::PlanSettings& s) {
   append_key("accuracy_policy", &out);
   mf::append_json_string(sched::policy_name(s.policy), &out);
   append_key("skip_names", &out);
-  if (!s.names_set) {
-    out.append("null");
-  } else {
-    out.push_back('[');
-    for (size_t i = 0; i < s.skip_names.size(); ++i) {
-      if (i > 0) out.push_back(',');
-      mf::append_json_string({s.skip_names[i].data(), s.skip_names[i].size()}, &out);
-    }
-    out.push_back(']');
-  }
+  append_list(s.names_set, s.skip_names.size(), &out, [&](size_t i) {
+    mf::append_json_string({s.skip_names[i].data(), s.skip_names[i].size()}, &out);
+  });
   append_key("skip_kinds", &out);
-  if (!s.kinds_set) {
-    out.append("null");
-  } else {
-    out.push_back('[');
-    for (size_t i = 0; i < s.skip_kinds.size(); ++i) {
-      if (i > 0) out.push_back(',');
-      mf::append_json_string(sched::kind_name(s.skip_kinds[i]), &out);
-    }
-    out.push_back(']');
-  }
+  append_list(s.kinds_set, s.skip_kinds.size(), &out,
+              [&](size_t i) { mf::append_json_string(sched::kind_name(s.skip_kinds[i]), &out); });
   append_key("skip_param_threshold", &out);
   mf::append_json_uint(s.param_threshold, &out);
   append_key("clear_defaults", &out);

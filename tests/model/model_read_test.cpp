@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/api_test_util.h"
+#include "model/model_test_util.h"
 #include "model/safetensors_file.h"
 #include "monoquant/monoquant.h"
 #include "support/half_reference.h"
@@ -16,28 +17,10 @@
 namespace {
 
 using mq::test::bytes_of;
+using mq::test::OpenModel;
 using mq::test::safetensors;
 using mq::test::TempDir;
-
-// Opens a file and closes it at the end of the test.
-struct OpenModel {
-  explicit OpenModel(const std::string& path, mq_context* context = nullptr) {
-    status = mq_model_open(context, path.c_str(), &model);
-    EXPECT_EQ(status, MQ_OK) << mq::test::last_error();
-  }
-  ~OpenModel() { EXPECT_EQ(mq_model_close(model), MQ_OK); }
-  OpenModel(const OpenModel&) = delete;
-  OpenModel& operator=(const OpenModel&) = delete;
-  mq_model* model = nullptr;
-  mq_status status;
-};
-
-mq_tensor_info tensor_info(const mq_model* model, uint64_t index) {
-  mq_tensor_info info{};
-  info.struct_size = sizeof info;
-  EXPECT_EQ(mq_model_get_tensor(model, index, &info), MQ_OK) << mq::test::last_error();
-  return info;
-}
+using mq::test::tensor_info;
 
 std::vector<float> read_f32(const mq_model* model, uint64_t index, uint64_t n) {
   std::vector<float> out(n);
