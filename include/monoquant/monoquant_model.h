@@ -211,8 +211,8 @@ MQ_API mq_status mq_model_describe_layers(const mq_model* model,
 typedef void (*mq_write_progress_fn)(void* user, uint64_t bytes_done, uint64_t bytes_total);
 
 typedef struct mq_model_write_options {
-  uint32_t struct_size; /* sizeof(mq_model_write_options) */
-  uint32_t reserved0;   /* must be 0 */
+  uint32_t struct_size;          /* sizeof(mq_model_write_options) */
+  uint32_t reserved0;            /* must be 0 */
   mq_write_progress_fn progress; /* may be NULL */
   void* progress_user;
 } mq_model_write_options;
