@@ -28,10 +28,35 @@ size_t copies_for(size_t bytes, bool stream) {
   return n < 2 ? 2 : n;
 }
 
-void set_counters(benchmark::State& state, double seconds, double bytes_per_iteration,
-                  Traffic traffic, size_t footprint, bool stream, int threads) {
+Measurement::Measurement(Traffic traffic, size_t footprint, bool stream, int threads)
+    : traffic_(traffic),
+      footprint_(footprint),
+      stream_(stream),
+      threads_(threads),
+      ceiling_(traffic, threads) {
+  if (stream) StreamCeiling::warm();
+  start_ = std::chrono::steady_clock::now();
+}
+
+double Measurement::work_seconds() const {
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return wall - excluded_seconds_;
+}
+
+void Measurement::after_iteration(benchmark::State& state) {
+  if (!stream_) return;
+  const double work = work_seconds();
+  if (work < StreamCeiling::kIntervalSeconds) return;  // a short probe run samples once, at the end
+  state.PauseTiming();
+  excluded_seconds_ += ceiling_.sample(work);
+  state.ResumeTiming();
+}
+
+void Measurement::set_counters(benchmark::State& state, double bytes_per_iteration) {
+  const double seconds = work_seconds();
   const double rate = bytes_per_iteration * static_cast<double>(state.iterations()) / seconds;
-  const double ceiling = bandwidth(traffic, stream ? kStreamBytes : footprint, threads);
+  const double ceiling = stream_ ? ceiling_.rate() : bandwidth(traffic_, footprint_, threads_);
   state.counters["bytes_per_second"] = rate;
   state.counters["GBps"] = rate / 1e9;
   state.counters["ceiling_GBps"] = ceiling / 1e9;

@@ -48,24 +48,34 @@ std::string bench_name(const BenchId& id);
 // least kStreamBytes), or 1 for a cached one.
 size_t copies_for(size_t bytes, bool stream);
 
-// Wall time of a benchmark's timing loop (started just before it). The library's own threads do
-// part of the work, so rates are per wall-clock second.
-class WallClock {
+// The timing of a benchmark's loop and the ceiling it is judged by. Wall time: the library's own
+// threads do part of the work, so rates are per wall-clock second. A stream benchmark samples its
+// ceiling between iterations (StreamCeiling; the slices are excluded from the loop's time and from
+// Google Benchmark's timer); a cached one uses the memoized ceiling of its footprint, since the
+// cache's bandwidth does not drift with the other tenant's traffic.
+class Measurement {
  public:
-  WallClock() : start_(std::chrono::steady_clock::now()) {}
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
+  // Started just before the loop. `footprint` is the bytes one iteration touches.
+  Measurement(Traffic traffic, size_t footprint, bool stream, int threads);
+
+  // After every iteration.
+  void after_iteration(benchmark::State& state);
+
+  // Sets bytes_per_second and GBps (the loop's rate of `bytes_per_iteration`), ceiling_GBps and
+  // ceiling_ratio (plain numbers, not per-second rates).
+  void set_counters(benchmark::State& state, double bytes_per_iteration);
 
  private:
+  double work_seconds() const;
+
+  Traffic traffic_;
+  size_t footprint_;
+  bool stream_;
+  int threads_;
+  StreamCeiling ceiling_;
+  double excluded_seconds_ = 0;
   std::chrono::steady_clock::time_point start_;
 };
-
-// Sets bytes_per_second (GB/s) and ceiling_ratio (plain numbers, not per-second rates) from the
-// loop's wall time. `footprint` is the bytes one iteration touches (ignored when streaming, where
-// the ceiling is the from-memory bandwidth).
-void set_counters(benchmark::State& state, double seconds, double bytes_per_iteration,
-                  Traffic traffic, size_t footprint, bool stream, int threads);
 
 // A context capped at `isa` with `threads` threads; aborts the benchmark run (never the library) if
 // it cannot be made.

@@ -43,7 +43,7 @@ void run(benchmark::State& state, kernels::Isa isa, const Operation& op, int thr
   op.fill(in[0].data());
   for (size_t c = 1; c < copies; ++c) std::memcpy(in[c].data(), in[0].data(), op.in_bytes);
   size_t next = 0;
-  const WallClock clock;
+  Measurement measurement(op.traffic, op.in_bytes + op.out_bytes, stream, threads);
   while (state.KeepRunning()) {
     if (op.call(ctx, in[next].data(), out[next].data()) != MQ_OK) {
       state.SkipWithError("the call failed");
@@ -51,9 +51,9 @@ void run(benchmark::State& state, kernels::Isa isa, const Operation& op, int thr
     }
     benchmark::ClobberMemory();
     next = next + 1 == copies ? 0 : next + 1;
+    measurement.after_iteration(state);
   }
-  set_counters(state, clock.seconds(), op.counted_bytes, op.traffic, op.in_bytes + op.out_bytes,
-               stream, threads);
+  measurement.set_counters(state, op.counted_bytes);
   mq_context_destroy(ctx);
 }
 

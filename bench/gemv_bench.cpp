@@ -63,7 +63,7 @@ void run_gemm(benchmark::State& state, kernels::Isa isa, MatrixSize s, mq_comput
   const auto x = bench_weights(batch * s.cols, 7);
   std::vector<float> y(batch * s.rows);
   size_t next = 0;
-  const WallClock clock;
+  Measurement measurement(Traffic::read, info.packed_bytes, stream, threads);
   while (state.KeepRunning()) {
     const mq_status st =
         mq_gemm(ctx, packed[next], mode, x.data(), x.size(), batch, nullptr, 0, y.data(), y.size());
@@ -73,10 +73,10 @@ void run_gemm(benchmark::State& state, kernels::Isa isa, MatrixSize s, mq_comput
     }
     benchmark::DoNotOptimize(y.data());
     next = next + 1 == packed.size() ? 0 : next + 1;
+    measurement.after_iteration(state);
   }
   state.SetLabel(info.kernel_name);
-  set_counters(state, clock.seconds(), static_cast<double>(info.packed_bytes), Traffic::read,
-               info.packed_bytes, stream, threads);
+  measurement.set_counters(state, static_cast<double>(info.packed_bytes));
   for (mq_packed_weights* p : packed) mq_packed_destroy(p);
   mq_context_destroy(ctx);
 }

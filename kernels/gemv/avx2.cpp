@@ -47,19 +47,11 @@ int32_t hsum_epi32(__m256i v) {
   return _mm_cvtsi128_si32(s);
 }
 
-// Software prefetch distance along a tile stream (see x86_gemv_avx512.h: with a batch the kernel
-// is compute-bound and its out-of-order window alone does not keep the stream in flight; F32 mode
-// and INT8 batches prefetch, one INT8 vector does not).
-constexpr size_t kPrefetchBytes = 4096;
-
-// Prefetches the lines kPrefetchBytes ahead of [p, p + bytes), clamped to the packed buffer's last
-// line (no address outside the caller's buffer, even for a prefetch).
-void prefetch_ahead(const uint8_t* p, size_t bytes, const uint8_t* last_line) {
-  for (size_t i = 0; i < bytes; i += 64) {
-    const uint8_t* a = p + kPrefetchBytes + i;
-    _mm_prefetch(reinterpret_cast<const char*>(a < last_line ? a : last_line), _MM_HINT_T0);
-  }
-}
+// Software prefetch distance along a tile stream and the block sizes of the 8-row tiles (see
+// x86_gemv_avx512.h and prefetch_block in x86_gemv_layout.h).
+constexpr size_t kPrefetchBytes = 8192;
+constexpr size_t kInt4BlockBytes = 16 * kTile;
+constexpr size_t kInt8BlockBytes = 32 * kTile;
 
 // --------------------------------------------------------------------------------------------
 // INT8 mode.
@@ -147,7 +139,7 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
                           const uint8_t* act, size_t act_stride, const float* bias, float* y,
                           size_t rows, LaneRange lanes) {
   const uint8_t* base = packed + tile * l.tile_bytes;
-  const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+  const uint8_t* end = packed + l.total_bytes;
   __m256 acc[MB];
   for (int m = 0; m < MB; ++m) acc[m] = _mm256_setzero_ps();
   size_t act_block = 0;
@@ -162,9 +154,7 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
                                : _mm256_set1_epi32(8);
       for (size_t b = 0; b < nb; ++b) {
         __m256i u[8];
-        if constexpr (MB > 1) {
-          prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
-        }
+        prefetch_block<kPrefetchBytes, kInt4BlockBytes>(blocks + b * l.block_bytes, end);
         unpack_int4_block(blocks + b * l.block_bytes, u);
         for (int m = 0; m < MB; ++m) {
           const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
@@ -176,9 +166,7 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
       }
     } else {
       for (size_t b = 0; b < nb; ++b) {
-        if constexpr (MB > 1) {
-          prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
-        }
+        prefetch_block<kPrefetchBytes, kInt8BlockBytes>(blocks + b * l.block_bytes, end);
         for (int m = 0; m < MB; ++m) {
           const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
           const __m256 d = _mm256_cvtepi32_ps(dot_int8_block(blocks + b * l.block_bytes, a));
@@ -347,7 +335,7 @@ MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
   const float* xs[MB];
   for (int m = 0; m < MB; ++m) xs[m] = x + m * cols;
   const uint8_t* base = packed + tile * l.tile_bytes;
-  const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+  const uint8_t* end = packed + l.total_bytes;
   __m256 out[MB];
   for (int m = 0; m < MB; ++m) out[m] = _mm256_setzero_ps();
   for (size_t g = 0; g < l.groups; ++g) {
@@ -366,7 +354,8 @@ MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
       const size_t valid =
           gcols - b * kBlockCols < kBlockCols ? gcols - b * kBlockCols : kBlockCols;
       const size_t col0 = g * l.group + b * kBlockCols;
-      prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+      prefetch_block<kPrefetchBytes, kInt4 ? kInt4BlockBytes : kInt8BlockBytes>(
+          blocks + b * l.block_bytes, end);
       if constexpr (kInt4) {
         f32_int4_block<MB, kAsym>(blocks + b * l.block_bytes, xs, col0, valid, z, acc);
       } else {

@@ -57,26 +57,18 @@ inline __mmask16 row_mask(size_t tile, size_t row_begin, size_t row_end) {
   return static_cast<__mmask16>(lane_mask(hi) & ~lane_mask(lo));
 }
 
-#ifndef MQ_X86_GEMV_PREFETCH
-#define MQ_X86_GEMV_PREFETCH 4096
-#endif
 // Software prefetch distance along a tile stream. With a batch the kernel is compute-bound and its
 // out-of-order window, full of activation loads and VPDPBUSD, reaches only ~1 KiB ahead: without
 // prefetching, memory time and compute time added up (4096 x 11008, M = 8 took 3.3x M = 1; with
-// 4 KiB ahead 1.4x). The F32 mode of one vector gains ~10%; the INT8 mode of one vector, where
-// the 4 prefetches add 16% to the 25 instructions of a block, does not prefetch.
-inline constexpr size_t kPrefetchBytes = MQ_X86_GEMV_PREFETCH;
+// 4 KiB ahead 1.4x). The F32 mode of one vector, compute-bound at about the DRAM bandwidth of one
+// core, needs it just as much: 8 KiB ahead streamed at 0.70 of the read ceiling, 4 KiB at 0.62,
+// 16 KiB no better than 8, and one prefetch per two lines 0.50. The INT8 mode of one vector gained
+// from the non-temporal hint (x86_gemv_layout.h): 0.78-0.88 -> 0.85-1.02 on 4096 x 4096 and
+// 4096 x 11008, where a T0 prefetch made it slower.
+inline constexpr size_t kPrefetchBytes = 8192;
 
-// Prefetches the lines kPrefetchBytes ahead of [p, p + bytes), clamped to the packed buffer's last
-// line (no address outside the caller's buffer, even for a prefetch).
-inline void prefetch_ahead(const uint8_t* p, size_t bytes, const uint8_t* last_line) {
-  if constexpr (kPrefetchBytes > 0) {
-    for (size_t i = 0; i < bytes; i += 64) {
-      const uint8_t* a = p + kPrefetchBytes + i;
-      _mm_prefetch(reinterpret_cast<const char*>(a < last_line ? a : last_line), _MM_HINT_T0);
-    }
-  }
-}
+inline constexpr size_t kInt4BlockBytes = 16 * kTile;
+inline constexpr size_t kInt8BlockBytes = 32 * kTile;
 
 // --------------------------------------------------------------------------------------------
 // INT8 mode.
@@ -181,7 +173,7 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
                           size_t rows, __mmask16 mask) {
   {
     const uint8_t* base = packed + tile * l.tile_bytes;
-    const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+    const uint8_t* end = packed + l.total_bytes;
     __m512 acc[MB];
     for (int m = 0; m < MB; ++m) acc[m] = _mm512_setzero_ps();
     size_t act_block = 0;
@@ -196,9 +188,7 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
                                  : _mm512_set1_epi32(8);
         for (size_t b = 0; b < nb; ++b) {
           __m512i u[8];
-          if constexpr (MB > 1) {
-            prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
-          }
+          prefetch_block<kPrefetchBytes, kInt4BlockBytes>(blocks + b * l.block_bytes, end);
           unpack_int4_block(blocks + b * l.block_bytes, u);
           for (int m = 0; m < MB; ++m) {
             const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
@@ -211,9 +201,7 @@ MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile
         }
       } else {
         for (size_t b = 0; b < nb; ++b) {
-          if constexpr (MB > 1) {
-            prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
-          }
+          prefetch_block<kPrefetchBytes, kInt8BlockBytes>(blocks + b * l.block_bytes, end);
           for (int m = 0; m < MB; ++m) {
             const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
             const __m512 d =
@@ -354,7 +342,7 @@ MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
                            : _mm512_setr_ps(-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7);
   const float* xs[MB];
   for (int m = 0; m < MB; ++m) xs[m] = x + m * cols;
-  const uint8_t* last_line = packed + (l.total_bytes - 1) / 64 * 64;
+  const uint8_t* end = packed + l.total_bytes;
   {
     const uint8_t* base = packed + tile * l.tile_bytes;
     __m512 out[MB];
@@ -375,7 +363,8 @@ MQ_FLATTEN void f32_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
         const size_t valid =
             gcols - b * kBlockCols < kBlockCols ? gcols - b * kBlockCols : kBlockCols;
         const size_t col0 = g * l.group + b * kBlockCols;
-        prefetch_ahead(blocks + b * l.block_bytes, l.block_bytes, last_line);
+        prefetch_block<kPrefetchBytes, kInt4 ? kInt4BlockBytes : kInt8BlockBytes>(
+            blocks + b * l.block_bytes, end);
         if constexpr (kInt4) {
           f32_int4_block<MB, kAsym>(blocks + b * l.block_bytes, xs, col0, valid, table, z, acc);
         } else {

@@ -28,6 +28,8 @@
 #ifndef MONOQUANT_KERNELS_GEMV_X86_GEMV_LAYOUT_H
 #define MONOQUANT_KERNELS_GEMV_X86_GEMV_LAYOUT_H
 
+#include <xmmintrin.h>  // _mm_prefetch
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -102,6 +104,23 @@ inline X86Layout x86_layout(const GemvShape& s, size_t tile_rows) {
   l.tile_bytes = l.header_bytes + (l.groups - 1) * l.group_bytes + l.last_bytes;
   l.total_bytes = l.tiles * l.tile_bytes;
   return l;
+}
+
+// Software prefetch of one code block's lines kDistance bytes further along its tile stream (tiles
+// follow each other, so the stream runs on into the next tile). A fully unrolled run of
+// prefetches, skipped near the end of the packed buffer instead of clamping every address: no
+// address outside the caller's buffer is ever touched, even by a prefetch, and the last few KiB
+// need none. (A clamped loop cost 7 instructions per line, as many as the kernel's own work.)
+// The non-temporal hint: every code line is read once, and the activation records, read for every
+// tile, stay in L1 instead of being pushed out by the stream (the INT8 mode of one vector streamed
+// at 0.85-1.02 of the read ceiling with it, 0.78-0.88 without any prefetch, lower with T0).
+template <size_t kDistance, size_t kBlockBytes>
+inline void prefetch_block(const uint8_t* block, const uint8_t* end) {
+  static_assert(kBlockBytes % 64 == 0, "whole cache lines");
+  if (static_cast<size_t>(end - block) < kDistance + kBlockBytes) return;
+  for (size_t i = 0; i < kBlockBytes; i += 64) {
+    _mm_prefetch(reinterpret_cast<const char*>(block + kDistance + i), _MM_HINT_NTA);
+  }
 }
 
 inline bool x86_supports(const GemvShape& s) {
