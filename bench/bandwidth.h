@@ -34,8 +34,13 @@ class StreamCeiling {
   // before a benchmark's loop, so that the slices measure memory, not the host.
   static void warm();
 
-  // Runs a slice if the benchmark has worked kIntervalSeconds since the last one (or there was
-  // none yet); `work_seconds` is its work so far. Returns the seconds the slice took (0 if none).
+  // Whether a slice is due: the benchmark has worked kIntervalSeconds since the last one (or there
+  // was none yet); `work_seconds` is its work so far.
+  bool due(double work_seconds) const {
+    return slices_ == 0 || work_seconds - work_at_last_ >= kIntervalSeconds;
+  }
+
+  // Runs one slice now. Returns the seconds it took (to be excluded from the benchmark's time).
   double sample(double work_seconds);
 
   // Bytes per second over every slice so far (one is run if there was none).

@@ -47,7 +47,8 @@ double Measurement::work_seconds() const {
 void Measurement::after_iteration(benchmark::State& state) {
   if (!stream_) return;
   const double work = work_seconds();
-  if (work < StreamCeiling::kIntervalSeconds) return;  // a short probe run samples once, at the end
+  // A short probe run samples once, at the end; otherwise the timer is paused only for a slice.
+  if (work < StreamCeiling::kIntervalSeconds || !ceiling_.due(work)) return;
   state.PauseTiming();
   excluded_seconds_ += ceiling_.sample(work);
   state.ResumeTiming();
