@@ -134,51 +134,74 @@ void store_tile(const __m256 (&acc)[MB], const float* bias, float* y, size_t row
   }
 }
 
-template <int MB>
-MQ_FLATTEN void int8_tile(const X86Layout& l, const uint8_t* packed, size_t tile,
-                          const uint8_t* act, size_t act_stride, const float* bias, float* y,
-                          size_t rows, LaneRange lanes) {
-  const uint8_t* base = packed + tile * l.tile_bytes;
+// NT tiles (8 rows each) for MB batch entries, their blocks visited in lockstep (one vector runs
+// two tiles at once, see gemm_int8 and int8_tiles in x86_gemv_avx512.h).
+template <int MB, int NT>
+MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size_t (&tiles)[NT],
+                           const uint8_t* act, size_t act_stride, const float* bias, float* y,
+                           size_t rows, const LaneRange (&lanes)[NT]) {
   const uint8_t* end = packed + l.total_bytes;
-  __m256 acc[MB];
-  for (int m = 0; m < MB; ++m) acc[m] = _mm256_setzero_ps();
+  const uint8_t* base[NT];
+  __m256 acc[NT][MB];
+  for (int n = 0; n < NT; ++n) {
+    base[n] = packed + tiles[n] * l.tile_bytes;
+    for (int m = 0; m < MB; ++m) acc[n][m] = _mm256_setzero_ps();
+  }
   size_t act_block = 0;
   for (size_t g = 0; g < l.groups; ++g) {
-    const uint8_t* blocks = base + l.group_offset(g);
     const size_t nb = l.blocks_of(g);
-    __m256 gsum[MB];
-    for (int m = 0; m < MB; ++m) gsum[m] = _mm256_setzero_ps();
+    const size_t offset = l.group_offset(g);
+    __m256 gsum[NT][MB];
+    for (int n = 0; n < NT; ++n) {
+      for (int m = 0; m < MB; ++m) gsum[n][m] = _mm256_setzero_ps();
+    }
     if (l.int4) {
-      const __m256i z = l.asym ? _mm256_cvtepu8_epi32(_mm_loadl_epi64(
-                                     reinterpret_cast<const __m128i*>(base + g * kTile)))
-                               : _mm256_set1_epi32(8);
+      __m256i z[NT];
+      for (int n = 0; n < NT; ++n) {
+        z[n] = l.asym ? _mm256_cvtepu8_epi32(
+                            _mm_loadl_epi64(reinterpret_cast<const __m128i*>(base[n] + g * kTile)))
+                      : _mm256_set1_epi32(8);
+      }
       for (size_t b = 0; b < nb; ++b) {
-        __m256i u[8];
-        prefetch_block<kPrefetchBytes, kInt4BlockBytes>(blocks + b * l.block_bytes, end);
-        unpack_int4_block(blocks + b * l.block_bytes, u);
-        for (int m = 0; m < MB; ++m) {
-          const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-          const __m256i dot =
-              l.asym ? dot_int4_block<true>(u, a, z) : dot_int4_block<false>(u, a, z);
-          const __m256 d = _mm256_cvtepi32_ps(dot);
-          gsum[m] = _mm256_add_ps(gsum[m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), d));
+        for (int n = 0; n < NT; ++n) {
+          const uint8_t* block = base[n] + offset + b * l.block_bytes;
+          __m256i u[8];
+          prefetch_block<kPrefetchBytes, kInt4BlockBytes>(block, end);
+          unpack_int4_block(block, u);
+          for (int m = 0; m < MB; ++m) {
+            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
+            const __m256i dot =
+                l.asym ? dot_int4_block<true>(u, a, z[n]) : dot_int4_block<false>(u, a, z[n]);
+            const __m256 d = _mm256_cvtepi32_ps(dot);
+            gsum[n][m] =
+                _mm256_add_ps(gsum[n][m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), d));
+          }
         }
       }
     } else {
       for (size_t b = 0; b < nb; ++b) {
-        prefetch_block<kPrefetchBytes, kInt8BlockBytes>(blocks + b * l.block_bytes, end);
-        for (int m = 0; m < MB; ++m) {
-          const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-          const __m256 d = _mm256_cvtepi32_ps(dot_int8_block(blocks + b * l.block_bytes, a));
-          gsum[m] = _mm256_add_ps(gsum[m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), d));
+        for (int n = 0; n < NT; ++n) {
+          const uint8_t* block = base[n] + offset + b * l.block_bytes;
+          prefetch_block<kPrefetchBytes, kInt8BlockBytes>(block, end);
+          for (int m = 0; m < MB; ++m) {
+            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
+            const __m256 d = _mm256_cvtepi32_ps(dot_int8_block(block, a));
+            gsum[n][m] =
+                _mm256_add_ps(gsum[n][m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), d));
+          }
         }
       }
     }
     act_block += nb;
-    const __m256 scale = _mm256_loadu_ps(reinterpret_cast<const float*>(base + l.scales_offset(g)));
-    for (int m = 0; m < MB; ++m) acc[m] = _mm256_add_ps(acc[m], _mm256_mul_ps(scale, gsum[m]));
+    for (int n = 0; n < NT; ++n) {
+      const __m256 scale =
+          _mm256_loadu_ps(reinterpret_cast<const float*>(base[n] + l.scales_offset(g)));
+      for (int m = 0; m < MB; ++m) {
+        acc[n][m] = _mm256_add_ps(acc[n][m], _mm256_mul_ps(scale, gsum[n][m]));
+      }
+    }
   }
-  store_tile<MB>(acc, bias, y, rows, tile, lanes);
+  for (int n = 0; n < NT; ++n) store_tile<MB>(acc[n], bias, y, rows, tiles[n], lanes[n]);
 }
 
 __m256i quantize8(__m256 x, __m256 inv) {
@@ -438,6 +461,9 @@ void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t bat
   }
 }
 
+// One vector runs two tiles at a time (see x86_gemv_avx512.h, kStreams).
+constexpr size_t kStreams = 2;
+
 void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t batch,
                const float* bias, float* y, size_t row_begin, size_t row_end) {
   if (row_begin >= row_end) return;
@@ -445,13 +471,28 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
   const size_t stride = act_blocks(l) * sizeof(ActBlock);
   const auto* p = static_cast<const uint8_t*>(packed);
   const auto* a = static_cast<const uint8_t*>(act);
-  for (size_t tile = row_begin / kTile; tile * kTile < row_end; ++tile) {
-    const LaneRange lanes = row_lanes(tile, row_begin, row_end);
+  const auto one = [&](size_t tile) {
+    const size_t set[1] = {tile};
+    const LaneRange lanes[1] = {row_lanes(tile, row_begin, row_end)};
     batch_passes(batch, [&](auto mb, size_t b0) {
-      int8_tile<decltype(mb)::value>(l, p, tile, a + b0 * stride, stride, bias, y + b0 * s.rows,
-                                     s.rows, lanes);
+      int8_tiles<decltype(mb)::value, 1>(l, p, set, a + b0 * stride, stride, bias, y + b0 * s.rows,
+                                         s.rows, lanes);
     });
+  };
+  const size_t first = row_begin / kTile;
+  const size_t last = (row_end + kTile - 1) / kTile;
+  if (batch != 1) {
+    for (size_t tile = first; tile < last; ++tile) one(tile);
+    return;
   }
+  visit_tiles_in_streams<kStreams>(
+      first, last,
+      [&](const size_t(&set)[kStreams]) {
+        LaneRange lanes[kStreams];
+        for (size_t n = 0; n < kStreams; ++n) lanes[n] = row_lanes(set[n], row_begin, row_end);
+        int8_tiles<1, kStreams>(l, p, set, a, stride, bias, y, s.rows, lanes);
+      },
+      one);
 }
 
 }  // namespace

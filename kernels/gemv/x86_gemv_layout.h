@@ -123,6 +123,22 @@ inline void prefetch_block(const uint8_t* block, const uint8_t* end) {
   }
 }
 
+// The tiles [first, last) of one vector, kStreams at a time: streams(set) with set[n] = i + n *
+// part for every i of the first part, part = (last - first) / kStreams, so that the tiles of one
+// call lie far apart in the packed buffer; then one(tile) for each tile left over. A kernel that
+// runs a set in lockstep keeps kStreams streams from memory in flight on its core and as many
+// independent dependency chains (measured in x86_gemv_avx512.h, above its kStreams).
+template <size_t kStreams, class Streams, class One>
+void visit_tiles_in_streams(size_t first, size_t last, Streams&& streams, One&& one) {
+  const size_t part = (last - first) / kStreams;
+  for (size_t tile = first; tile < first + part; ++tile) {
+    size_t set[kStreams];
+    for (size_t n = 0; n < kStreams; ++n) set[n] = tile + n * part;
+    streams(set);
+  }
+  for (size_t tile = first + kStreams * part; tile < last; ++tile) one(tile);
+}
+
 inline bool x86_supports(const GemvShape& s) {
   if (s.format == Format::int8_rows) return true;
   return s.group >= kMinFastGroup || s.cols <= s.group;
