@@ -461,9 +461,6 @@ void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t bat
   }
 }
 
-// One vector runs two tiles at a time (see x86_gemv_avx512.h, kStreams).
-constexpr size_t kStreams = 2;
-
 void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t batch,
                const float* bias, float* y, size_t row_begin, size_t row_end) {
   if (row_begin >= row_end) return;
@@ -479,18 +476,13 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
                                          s.rows, lanes);
     });
   };
-  const size_t first = row_begin / kTile;
-  const size_t last = (row_end + kTile - 1) / kTile;
-  if (batch != 1) {
-    for (size_t tile = first; tile < last; ++tile) one(tile);
-    return;
-  }
-  visit_tiles_in_streams<kStreams>(
-      first, last,
-      [&](const size_t(&set)[kStreams]) {
-        LaneRange lanes[kStreams];
-        for (size_t n = 0; n < kStreams; ++n) lanes[n] = row_lanes(set[n], row_begin, row_end);
-        int8_tiles<1, kStreams>(l, p, set, a, stride, bias, y, s.rows, lanes);
+  // One vector: two tiles at a time (see x86_gemv_avx512.h above gemm_int8).
+  visit_tiles(
+      row_begin, row_end, kTile, batch == 1,
+      [&](const size_t(&set)[kTileStreams]) {
+        LaneRange lanes[kTileStreams];
+        for (size_t n = 0; n < kTileStreams; ++n) lanes[n] = row_lanes(set[n], row_begin, row_end);
+        int8_tiles<1, kTileStreams>(l, p, set, a, stride, bias, y, s.rows, lanes);
       },
       one);
 }

@@ -477,16 +477,14 @@ inline void gemm_f32(const GemvShape& s, const void* packed, const float* x, siz
   }
 }
 
-// One vector runs the tiles of [row_begin, row_end) kStreams at a time, tiles i and i + part in
-// lockstep (int8_tiles), so that one core has two streams from memory in flight instead of one
-// and two independent dependency chains from cache. Measured on the Zen 5 test machine (INT8 VNNI,
-// ratio to the same-run ceiling, 4096x4096 / 11008x4096 / 4096x11008 / 14336x4096, medians of
+// One vector runs the tiles of [row_begin, row_end) kTileStreams (2) at a time, tiles i and i +
+// part in lockstep (int8_tiles), so that one core has two streams from memory in flight instead of
+// one and two independent dependency chains from cache. Measured on the Zen 5 test machine (INT8
+// VNNI, ratio to the same-run ceiling, 4096x4096 / 11008x4096 / 4096x11008 / 14336x4096, medians of
 // alternating runs): one tile at a time, t1 stream 0.77/0.71/0.61/0.69; two 0.87-0.94 / 0.86-0.91
 // / 0.81-0.82 / 0.85-0.96, t1 cached 0.64-0.67 -> 0.71-0.91, t2 cached 0.58-0.72 -> 0.70-0.78;
 // three or four tiles streamed no better than two and lost 10-25% from cache. A batch runs its
 // passes tile by tile, so that the tile is still in cache for the next pass.
-inline constexpr size_t kStreams = 2;
-
 template <bool kVnni>
 void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t batch,
                const float* bias, float* y, size_t row_begin, size_t row_end) {
@@ -503,18 +501,12 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
                                                 y + b0 * s.rows, s.rows, masks);
     });
   };
-  const size_t first = row_begin / kTile;
-  const size_t last = (row_end + kTile - 1) / kTile;
-  if (batch != 1) {
-    for (size_t tile = first; tile < last; ++tile) one(tile);
-    return;
-  }
-  visit_tiles_in_streams<kStreams>(
-      first, last,
-      [&](const size_t(&set)[kStreams]) {
-        __mmask16 masks[kStreams];
-        for (size_t n = 0; n < kStreams; ++n) masks[n] = row_mask(set[n], row_begin, row_end);
-        int8_tiles<kVnni, 1, kStreams>(l, p, set, a, stride, bias, y, s.rows, masks);
+  visit_tiles(
+      row_begin, row_end, kTile, batch == 1,
+      [&](const size_t(&set)[kTileStreams]) {
+        __mmask16 masks[kTileStreams];
+        for (size_t n = 0; n < kTileStreams; ++n) masks[n] = row_mask(set[n], row_begin, row_end);
+        int8_tiles<kVnni, 1, kTileStreams>(l, p, set, a, stride, bias, y, s.rows, masks);
       },
       one);
 }

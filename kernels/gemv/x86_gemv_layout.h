@@ -123,20 +123,28 @@ inline void prefetch_block(const uint8_t* block, const uint8_t* end) {
   }
 }
 
-// The tiles [first, last) of one vector, kStreams at a time: streams(set) with set[n] = i + n *
-// part for every i of the first part, part = (last - first) / kStreams, so that the tiles of one
-// call lie far apart in the packed buffer; then one(tile) for each tile left over. A kernel that
-// runs a set in lockstep keeps kStreams streams from memory in flight on its core and as many
-// independent dependency chains (measured in x86_gemv_avx512.h, above its kStreams).
-template <size_t kStreams, class Streams, class One>
-void visit_tiles_in_streams(size_t first, size_t last, Streams&& streams, One&& one) {
-  const size_t part = (last - first) / kStreams;
+// Tiles that the INT8 mode of one vector reads at once (measured in x86_gemv_avx512.h, above
+// gemm_int8).
+inline constexpr size_t kTileStreams = 2;
+
+// The tiles (of tile_rows rows) that rows [row_begin, row_end) touch. With `in_streams`,
+// kTileStreams at a time first: streams(set) with set[n] = i + n * part for every i of the first
+// part, part = tiles / kTileStreams, so that the tiles of one call lie far apart in the packed
+// buffer; a kernel that runs a set in lockstep keeps that many streams from memory in flight on
+// its core and as many independent dependency chains. Then one(tile) for every tile left over
+// (every tile without `in_streams`), in order.
+template <class Streams, class One>
+void visit_tiles(size_t row_begin, size_t row_end, size_t tile_rows, bool in_streams,
+                 Streams&& streams, One&& one) {
+  const size_t first = row_begin / tile_rows;
+  const size_t last = (row_end + tile_rows - 1) / tile_rows;
+  const size_t part = in_streams ? (last - first) / kTileStreams : 0;
   for (size_t tile = first; tile < first + part; ++tile) {
-    size_t set[kStreams];
-    for (size_t n = 0; n < kStreams; ++n) set[n] = tile + n * part;
+    size_t set[kTileStreams];
+    for (size_t n = 0; n < kTileStreams; ++n) set[n] = tile + n * part;
     streams(set);
   }
-  for (size_t tile = first + kStreams * part; tile < last; ++tile) one(tile);
+  for (size_t tile = first + kTileStreams * part; tile < last; ++tile) one(tile);
 }
 
 inline bool x86_supports(const GemvShape& s) {
