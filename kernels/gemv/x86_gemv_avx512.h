@@ -166,6 +166,16 @@ void store_tile(const __m512 (&acc)[MB], const float* bias, float* y, size_t row
   }
 }
 
+// The zero points of group g for the 16 rows of the asymmetric tile at `tile_base`, as int32 lanes.
+// The tile kernels load them per block (an L1 hit): a stack array z[NT] of __m512i set before the
+// block loop gave wrong asymmetric results in the ASan build (GCC 12, -O2 with
+// -fsanitize=address,undefined; not in Release, nor in AVX2's 32-byte version). Not isolated
+// further.
+inline __m512i tile_zero_points(const uint8_t* tile_base, size_t g) {
+  return _mm512_cvtepu8_epi32(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(tile_base + g * kTile)));
+}
+
 // NT tiles (16 rows each) for MB batch entries, their blocks visited in lockstep: one vector
 // (MB = 1) runs two tiles from far-apart parts of the buffer at once, so that two streams are in
 // flight on the core instead of one (see gemm_int8).
@@ -191,13 +201,7 @@ MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size
     if (l.int4) {
       for (size_t b = 0; b < nb; ++b) {
         for (int n = 0; n < NT; ++n) {
-          // The tile's zero points of group g, loaded per block (an L1 hit): a stack array
-          // z[NT] of __m512i set before the block loop gave wrong asymmetric results in the
-          // ASan build (GCC 12, -O2 with -fsanitize=address,undefined; not in Release, nor in
-          // AVX2's 32-byte version). Not isolated further.
-          const __m512i zn = l.asym ? _mm512_cvtepu8_epi32(_mm_loadu_si128(
-                                          reinterpret_cast<const __m128i*>(base[n] + g * kTile)))
-                                    : _mm512_set1_epi32(8);
+          const __m512i zn = l.asym ? tile_zero_points(base[n], g) : _mm512_set1_epi32(8);
           const uint8_t* block = base[n] + offset + b * l.block_bytes;
           __m512i u[8];
           prefetch_block<kPrefetchBytes, kInt4BlockBytes>(block, end);
@@ -388,12 +392,8 @@ MQ_FLATTEN void f32_tiles(const X86Layout& l, const uint8_t* packed, const size_
         const uint8_t* block = base[n] + offset + b * l.block_bytes;
         prefetch_block<kPrefetchBytes, kInt4 ? kInt4BlockBytes : kInt8BlockBytes>(block, end);
         if constexpr (kInt4) {
-          // The zero points per block and tile, as in int8_tiles (an L1 hit).
-          __m512 z = _mm512_setzero_ps();
-          if constexpr (kAsym) {
-            z = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(
-                _mm_loadu_si128(reinterpret_cast<const __m128i*>(base[n] + g * kTile))));
-          }
+          const __m512 z =
+              kAsym ? _mm512_cvtepi32_ps(tile_zero_points(base[n], g)) : _mm512_setzero_ps();
           f32_int4_block<MB, kAsym>(block, xs, col0, valid, table, z, acc[n]);
         } else {
           f32_int8_block<MB>(block, xs, col0, valid, acc[n]);
