@@ -14,9 +14,9 @@
 // to bytes with signed saturation, then the zero point (asymmetric) is added and the result
 // clamped, on bytes. That is the reference's float expression clamp(round(w * inv) + zp, lo, hi)
 // exactly, because for every weight of the group its parameters come from, |w * inv| is at most
-// max_code times a few ulps over 1 (|w| <= absmax and inv = 1 / (absmax / max_code); or |w| <= hi -
-// lo and inv = 1 / ((hi - lo) / 15)): every intermediate is a small exact integer, nothing
-// saturates, and the zero point is added with saturation all the same.
+// max_code times a few ulps over 1 (|w| <= absmax and inv = 1 / (absmax / max_code); or
+// |w| <= hi - lo and inv = 1 / ((hi - lo) / 15)): every intermediate is a small exact integer,
+// nothing saturates, and the zero point is added with saturation all the same.
 //
 // A variant supplies `Ops` with
 //   static constexpr size_t kLanes;   // groups per tile, at most kTileSlack
