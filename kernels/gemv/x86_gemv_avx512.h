@@ -84,61 +84,78 @@ inline void unpack_int4_block(const uint8_t* block, __m512i u[8]) {
   }
 }
 
+// One activation record (ActBlock) broadcast to every lane: q[i] = the 4 codes at byte 4i (INT4:
+// q[t] pairs with the low nibbles of chunk t, q[4 + t] with its high nibbles; int8 rows: q[t] with
+// chunk t), corr = the record's word at +36 and sx its scale. One vector loads them once per block
+// for all the tiles it runs in lockstep; a batch loads each entry's right before its dot.
+struct ActBcast {
+  __m512i q[8];
+  __m512i corr;
+  __m512 sx;
+};
+
+inline ActBcast bcast_act(const uint8_t* act) {
+  ActBcast a;
+  for (size_t i = 0; i < 8; ++i) a.q[i] = bcast32(act + 4 * i);
+  a.corr = bcast32(act + 36);
+  a.sx = _mm512_set1_ps(load_f32(act + 32));
+  return a;
+}
+
 // The exact block dot of every row: sum over the block of u * q per lane plus the zero-point
-// term. The activation record's word at +36 holds corr = -z * sum(q) when z is the same for every
-// row (symmetric INT4: z = 8; INT8 rows on VNNI: z = 128), so that it is simply the starting value
-// of the sum; asymmetric INT4 keeps -sum(q) there and multiplies it with the zero points of the
-// rows (VPDPWSSD / VPMADDWD of (z, 0) words). kChains independent sums hide the VPDPBUSD latency
-// for one vector in one tile; two tiles or a batch have independent sums across them already.
+// term. corr = -z * sum(q) when z is the same for every row (symmetric INT4: z = 8; INT8 rows on
+// VNNI: z = 128), so that it is simply the starting value of the sum; asymmetric INT4 keeps
+// -sum(q) there and multiplies it with the zero points of the rows (VPDPWSSD / VPMADDWD of (z, 0)
+// words). kChains independent sums hide the VPDPBUSD latency for one vector in one tile; two
+// tiles or a batch have independent sums across them already.
 template <bool kVnni, bool kAsym, int kChains>
-__m512i dot_int4_block(const __m512i u[8], const uint8_t* act, __m512i z) {
-  const __m512i corr = bcast32(act + 36);
+__m512i dot_int4_block(const __m512i u[8], const ActBcast& a, __m512i z) {
   if constexpr (kVnni) {
-    __m512i a0 = kAsym ? _mm512_dpwssd_epi32(_mm512_setzero_si512(), z, corr) : corr;
+    __m512i a0 = kAsym ? _mm512_dpwssd_epi32(_mm512_setzero_si512(), z, a.corr) : a.corr;
     if constexpr (kChains == 1) {
       for (size_t t = 0; t < 4; ++t) {
-        a0 = _mm512_dpbusd_epi32(a0, u[2 * t], bcast32(act + 4 * t));
-        a0 = _mm512_dpbusd_epi32(a0, u[2 * t + 1], bcast32(act + 16 + 4 * t));
+        a0 = _mm512_dpbusd_epi32(a0, u[2 * t], a.q[t]);
+        a0 = _mm512_dpbusd_epi32(a0, u[2 * t + 1], a.q[4 + t]);
       }
       return a0;
     } else {
-      __m512i a1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], bcast32(act + 16));
-      a0 = _mm512_dpbusd_epi32(a0, u[0], bcast32(act + 0));
-      a0 = _mm512_dpbusd_epi32(a0, u[2], bcast32(act + 4));
-      a1 = _mm512_dpbusd_epi32(a1, u[3], bcast32(act + 20));
-      a0 = _mm512_dpbusd_epi32(a0, u[4], bcast32(act + 8));
-      a1 = _mm512_dpbusd_epi32(a1, u[5], bcast32(act + 24));
-      a0 = _mm512_dpbusd_epi32(a0, u[6], bcast32(act + 12));
-      a1 = _mm512_dpbusd_epi32(a1, u[7], bcast32(act + 28));
+      __m512i a1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], a.q[4]);
+      a0 = _mm512_dpbusd_epi32(a0, u[0], a.q[0]);
+      a0 = _mm512_dpbusd_epi32(a0, u[2], a.q[1]);
+      a1 = _mm512_dpbusd_epi32(a1, u[3], a.q[5]);
+      a0 = _mm512_dpbusd_epi32(a0, u[4], a.q[2]);
+      a1 = _mm512_dpbusd_epi32(a1, u[5], a.q[6]);
+      a0 = _mm512_dpbusd_epi32(a0, u[6], a.q[3]);
+      a1 = _mm512_dpbusd_epi32(a1, u[7], a.q[7]);
       return _mm512_add_epi32(a0, a1);
     }
   } else {
-    __m512i s0 = _mm512_maddubs_epi16(u[0], bcast32(act + 0));
-    __m512i s1 = _mm512_maddubs_epi16(u[1], bcast32(act + 16));
-    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[2], bcast32(act + 4)));
-    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[3], bcast32(act + 20)));
-    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[4], bcast32(act + 8)));
-    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[5], bcast32(act + 24)));
-    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[6], bcast32(act + 12)));
-    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[7], bcast32(act + 28)));
+    __m512i s0 = _mm512_maddubs_epi16(u[0], a.q[0]);
+    __m512i s1 = _mm512_maddubs_epi16(u[1], a.q[4]);
+    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[2], a.q[1]));
+    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[3], a.q[5]));
+    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[4], a.q[2]));
+    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[5], a.q[6]));
+    s0 = _mm512_add_epi16(s0, _mm512_maddubs_epi16(u[6], a.q[3]));
+    s1 = _mm512_add_epi16(s1, _mm512_maddubs_epi16(u[7], a.q[7]));
     const __m512i d = _mm512_madd_epi16(_mm512_add_epi16(s0, s1), _mm512_set1_epi16(1));
-    return _mm512_add_epi32(d, kAsym ? _mm512_madd_epi16(z, corr) : corr);
+    return _mm512_add_epi32(d, kAsym ? _mm512_madd_epi16(z, a.corr) : a.corr);
   }
 }
 
 // The exact block dot of int8 codes (8 chunks of 16 rows x 4 columns). VNNI: u = w ^ 0x80 = w + 128
 // and the record's corr = -128 * sum(q); otherwise |w| times q negated where w < 0 (corr unused).
 template <bool kVnni>
-__m512i dot_int8_block(const uint8_t* block, const uint8_t* act) {
+__m512i dot_int8_block(const uint8_t* block, const ActBcast& a) {
   if constexpr (kVnni) {
     const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    __m512i a0 = bcast32(act + 36);
+    __m512i a0 = a.corr;
     __m512i a1 = _mm512_setzero_si512();
     for (size_t t = 0; t < 8; t += 2) {
       const __m512i u0 = _mm512_xor_si512(_mm512_loadu_si512(block + 64 * t), flip);
       const __m512i u1 = _mm512_xor_si512(_mm512_loadu_si512(block + 64 * (t + 1)), flip);
-      a0 = _mm512_dpbusd_epi32(a0, u0, bcast32(act + 4 * t));
-      a1 = _mm512_dpbusd_epi32(a1, u1, bcast32(act + 4 * (t + 1)));
+      a0 = _mm512_dpbusd_epi32(a0, u0, a.q[t]);
+      a1 = _mm512_dpbusd_epi32(a1, u1, a.q[t + 1]);
     }
     return _mm512_add_epi32(a0, a1);
   } else {
@@ -146,7 +163,7 @@ __m512i dot_int8_block(const uint8_t* block, const uint8_t* act) {
     __m512i acc = _mm512_setzero_si512();
     for (size_t t = 0; t < 8; ++t) {
       const __m512i w = _mm512_loadu_si512(block + 64 * t);
-      const __m512i q = bcast32(act + 4 * t);
+      const __m512i q = a.q[t];
       const __m512i sq = _mm512_mask_sub_epi8(q, _mm512_movepi8_mask(w), _mm512_setzero_si512(), q);
       const __m512i p = _mm512_maddubs_epi16(_mm512_abs_epi8(w), sq);
       acc = _mm512_add_epi32(acc, _mm512_madd_epi16(p, ones));
@@ -178,11 +195,14 @@ inline __m512i tile_zero_points(const uint8_t* tile_base, size_t g) {
 
 // NT tiles (16 rows each) for MB batch entries, their blocks visited in lockstep: one vector
 // (MB = 1) runs two tiles from far-apart parts of the buffer at once, so that two streams are in
-// flight on the core instead of one (see gemm_int8).
-template <bool kVnni, int MB, int NT>
+// flight on the core instead of one (see gemm_int8), and loads the block's activation broadcasts
+// once for both.
+template <bool kVnni, Codes kCodes, int MB, int NT>
 MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size_t (&tiles)[NT],
                            const uint8_t* act, size_t act_stride, const float* bias, float* y,
                            size_t rows, const __mmask16 (&masks)[NT]) {
+  constexpr bool kInt4 = kCodes != Codes::int8_rows;
+  constexpr bool kAsym = kCodes == Codes::int4_asym;
   const uint8_t* end = packed + l.total_bytes;
   const uint8_t* base[NT];
   __m512 acc[NT][MB];
@@ -198,37 +218,29 @@ MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size
     for (int n = 0; n < NT; ++n) {
       for (int m = 0; m < MB; ++m) gsum[n][m] = _mm512_setzero_ps();
     }
-    if (l.int4) {
-      for (size_t b = 0; b < nb; ++b) {
-        for (int n = 0; n < NT; ++n) {
-          const __m512i zn = l.asym ? tile_zero_points(base[n], g) : _mm512_set1_epi32(8);
-          const uint8_t* block = base[n] + offset + b * l.block_bytes;
-          __m512i u[8];
-          prefetch_block<kPrefetchBytes, kInt4BlockBytes>(block, end);
-          unpack_int4_block(block, u);
-          for (int m = 0; m < MB; ++m) {
-            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-            constexpr int kChains = MB * NT == 1 ? 2 : 1;
-            const __m512i dot = l.asym ? dot_int4_block<kVnni, true, kChains>(u, a, zn)
-                                       : dot_int4_block<kVnni, false, kChains>(u, a, zn);
-            const __m512 d = _mm512_cvtepi32_ps(dot);
-            gsum[n][m] =
-                _mm512_add_ps(gsum[n][m], _mm512_mul_ps(_mm512_set1_ps(load_f32(a + 32)), d));
+    for (size_t b = 0; b < nb; ++b) {
+      const uint8_t* record = act + (act_block + b) * sizeof(ActBlock);
+      // One vector loads its broadcasts once for the NT tiles; a batch loads each entry's at its
+      // dot (loaded ahead, the first entry's were spilled to the stack).
+      const ActBcast shared = MB == 1 ? bcast_act(record) : ActBcast{};
+      for (int n = 0; n < NT; ++n) {
+        const uint8_t* block = base[n] + offset + b * l.block_bytes;
+        prefetch_block<kPrefetchBytes, kInt4 ? kInt4BlockBytes : kInt8BlockBytes>(block, end);
+        __m512i u[8];
+        __m512i zn = _mm512_setzero_si512();
+        if constexpr (kInt4) unpack_int4_block(block, u);
+        if constexpr (kAsym) zn = tile_zero_points(base[n], g);
+        unroll(std::make_index_sequence<MB>{}, [&](auto mc) {
+          constexpr int m = decltype(mc)::value;
+          const ActBcast a = MB == 1 ? shared : bcast_act(record + m * act_stride);
+          __m512i dot;
+          if constexpr (kInt4) {
+            dot = dot_int4_block < kVnni, kAsym, MB * NT == 1 ? 2 : 1 > (u, a, zn);
+          } else {
+            dot = dot_int8_block<kVnni>(block, a);
           }
-        }
-      }
-    } else {
-      for (size_t b = 0; b < nb; ++b) {
-        for (int n = 0; n < NT; ++n) {
-          const uint8_t* block = base[n] + offset + b * l.block_bytes;
-          prefetch_block<kPrefetchBytes, kInt8BlockBytes>(block, end);
-          for (int m = 0; m < MB; ++m) {
-            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-            const __m512 d = _mm512_cvtepi32_ps(dot_int8_block<kVnni>(block, a));
-            gsum[n][m] =
-                _mm512_add_ps(gsum[n][m], _mm512_mul_ps(_mm512_set1_ps(load_f32(a + 32)), d));
-          }
-        }
+          gsum[n][m] = _mm512_add_ps(gsum[n][m], _mm512_mul_ps(a.sx, _mm512_cvtepi32_ps(dot)));
+        });
       }
     }
     act_block += nb;
@@ -520,22 +532,25 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
   const size_t stride = act_blocks(l) * sizeof(ActBlock);
   const auto* p = static_cast<const uint8_t*>(packed);
   const auto* a = static_cast<const uint8_t*>(act);
-  const auto one = [&](size_t tile) {
-    const size_t set[1] = {tile};
-    const __mmask16 masks[1] = {row_mask(tile, row_begin, row_end)};
-    batch_passes(batch, [&](auto mb, size_t b0) {
-      int8_tiles<kVnni, decltype(mb)::value, 1>(l, p, set, a + b0 * stride, stride, bias,
-                                                y + b0 * s.rows, s.rows, masks);
-    });
-  };
-  visit_tiles(
-      row_begin, row_end, kTile, batch == 1,
-      [&](const size_t(&set)[kTileStreams]) {
-        __mmask16 masks[kTileStreams];
-        for (size_t n = 0; n < kTileStreams; ++n) masks[n] = row_mask(set[n], row_begin, row_end);
-        int8_tiles<kVnni, 1, kTileStreams>(l, p, set, a, stride, bias, y, s.rows, masks);
-      },
-      one);
+  with_codes(l, [&](auto codes) {
+    constexpr Codes kCodes = decltype(codes)::value;
+    const auto one = [&](size_t tile) {
+      const size_t set[1] = {tile};
+      const __mmask16 masks[1] = {row_mask(tile, row_begin, row_end)};
+      batch_passes(batch, [&](auto mb, size_t b0) {
+        int8_tiles<kVnni, kCodes, decltype(mb)::value, 1>(l, p, set, a + b0 * stride, stride, bias,
+                                                          y + b0 * s.rows, s.rows, masks);
+      });
+    };
+    visit_tiles(
+        row_begin, row_end, kTile, batch == 1,
+        [&](const size_t(&set)[kTileStreams]) {
+          __mmask16 masks[kTileStreams];
+          for (size_t n = 0; n < kTileStreams; ++n) masks[n] = row_mask(set[n], row_begin, row_end);
+          int8_tiles<kVnni, kCodes, 1, kTileStreams>(l, p, set, a, stride, bias, y, s.rows, masks);
+        },
+        one);
+  });
 }
 
 }  // namespace

@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "common/formats.h"
 #include "gemv/gemv.h"
@@ -82,6 +83,23 @@ struct X86Layout {
     return group_offset(g) + (g + 1 == groups ? last_slots : full_blocks) * block_bytes;
   }
 };
+
+// The codes of a packed matrix, as a template parameter of the INT8-mode tile loops, so that each
+// loop holds one kind's code only. With l.asym tested inside the block loop, GCC kept both kinds'
+// registers live and spilled a block sum of one vector to the stack.
+enum class Codes { int8_rows, int4_sym, int4_asym };
+
+// Calls fn(std::integral_constant<Codes, kind>) with the kind of l.
+template <class Fn>
+void with_codes(const X86Layout& l, Fn&& fn) {
+  if (!l.int4) {
+    fn(std::integral_constant<Codes, Codes::int8_rows>{});
+  } else if (l.asym) {
+    fn(std::integral_constant<Codes, Codes::int4_asym>{});
+  } else {
+    fn(std::integral_constant<Codes, Codes::int4_sym>{});
+  }
+}
 
 inline X86Layout x86_layout(const GemvShape& s, size_t tile_rows) {
   X86Layout l{};
