@@ -205,6 +205,39 @@ TEST_P(QuantizeVariant, Int4AsymmetricRangeOverflow) {
   expect_int4_identical(k, w, 2, 64, 64, Scheme::symmetric, "symmetric huge");
 }
 
+// A range overflow at the first, a middle and the last group of a row of 40 (x86: at tile and
+// batch edges of the min / max and parameter loops), among valid, all-positive (zero point 0) and
+// zero groups, stops at the same group as the scalar reference, with the same scales and zero
+// points written for the groups before it; without the overflow the whole matrix is identical. It
+// guards any variant that computes several groups' parameters at once (tried on x86:
+// kernels-x86.md).
+TEST_P(QuantizeVariant, Int4AsymmetricRangeOverflowInsideAVectorOfGroups) {
+  const QuantizeKernel& k = *GetParam();
+  MQ_SKIP_IF_NOT_RUNNABLE(k);
+  const QuantizeKernel& ref = quantize_kernels()[0];
+  const size_t rows = 3, group = 32, groups = 40, cols = group * groups;
+  auto w = test::random_floats(rows * cols, test::Distribution::gaussian, test::test_seed(40));
+  for (size_t c = 5 * group; c < 9 * group; ++c) w[cols + c] = std::fabs(w[cols + c]);
+  for (size_t c = 12 * group; c < 13 * group; ++c) w[cols + c] = 0.0F;
+  expect_int4_identical(k, w, rows, cols, group, Scheme::asymmetric, "no overflow");
+  expect_int4_identical(k, w, rows, cols, group, Scheme::symmetric, "no overflow");
+  for (const size_t bad_group : {size_t{0}, size_t{7}, size_t{21}, size_t{39}}) {
+    auto v = w;
+    v[cols + bad_group * group + 1] = FLT_MAX;
+    v[cols + bad_group * group + 30] = -FLT_MAX;
+    const Int4Result want = run_int4(ref, v, rows, cols, group, Scheme::asymmetric);
+    const Int4Result got = run_int4(k, v, rows, cols, group, Scheme::asymmetric);
+    ASSERT_EQ(want.status, QuantizeResult::range_overflow);
+    ASSERT_EQ(got.status, want.status) << "group " << bad_group;
+    ASSERT_EQ(got.bad, cols + bad_group * group);
+    const size_t written = groups + bad_group;  // row 0 and row 1 up to the failing group
+    ASSERT_EQ(std::memcmp(got.scales.data(), want.scales.data(), written * sizeof(float)), 0)
+        << "group " << bad_group;
+    ASSERT_EQ(std::memcmp(got.zero_points.data(), want.zero_points.data(), written), 0)
+        << "group " << bad_group;
+  }
+}
+
 TEST_P(QuantizeVariant, Int8RowsMatchesScalar) {
   const QuantizeKernel& k = *GetParam();
   MQ_SKIP_IF_NOT_RUNNABLE(k);
