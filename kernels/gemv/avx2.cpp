@@ -452,13 +452,11 @@ void gemm_f32(const GemvShape& s, const void* packed, const float* x, size_t bat
   if (row_begin >= row_end) return;
   const X86Layout l = x86_layout(s, kTile);
   const auto* p = static_cast<const uint8_t*>(packed);
-  if (!l.int4) {
-    f32_rows<false, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
-  } else if (l.asym) {
-    f32_rows<true, true>(l, s, p, x, batch, bias, y, row_begin, row_end);
-  } else {
-    f32_rows<true, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
-  }
+  with_codes(l, [&](auto codes) {
+    constexpr Codes kCodes = decltype(codes)::value;
+    f32_rows<int4_codes(kCodes), asym_codes(kCodes)>(l, s, p, x, batch, bias, y, row_begin,
+                                                     row_end);
+  });
 }
 
 void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t batch,

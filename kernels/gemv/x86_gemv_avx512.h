@@ -201,8 +201,8 @@ template <bool kVnni, Codes kCodes, int MB, int NT>
 MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size_t (&tiles)[NT],
                            const uint8_t* act, size_t act_stride, const float* bias, float* y,
                            size_t rows, const __mmask16 (&masks)[NT]) {
-  constexpr bool kInt4 = kCodes != Codes::int8_rows;
-  constexpr bool kAsym = kCodes == Codes::int4_asym;
+  constexpr bool kInt4 = int4_codes(kCodes);
+  constexpr bool kAsym = asym_codes(kCodes);
   const uint8_t* end = packed + l.total_bytes;
   const uint8_t* base[NT];
   __m512 acc[NT][MB];
@@ -235,7 +235,9 @@ MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size
           const ActBcast a = MB == 1 ? shared : bcast_act(record + m * act_stride);
           __m512i dot;
           if constexpr (kInt4) {
-            dot = dot_int4_block < kVnni, kAsym, MB * NT == 1 ? 2 : 1 > (u, a, zn);
+            // One tile of one vector splits its sum into two chains (VPDPBUSD latency 4).
+            constexpr int kChains = MB * NT == 1 ? 2 : 1;
+            dot = dot_int4_block<kVnni, kAsym, kChains>(u, a, zn);
           } else {
             dot = dot_int8_block<kVnni>(block, a);
           }
@@ -507,13 +509,11 @@ inline void gemm_f32(const GemvShape& s, const void* packed, const float* x, siz
   if (row_begin >= row_end) return;
   const X86Layout l = x86_layout(s, kTile);
   const auto* p = static_cast<const uint8_t*>(packed);
-  if (!l.int4) {
-    f32_rows<false, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
-  } else if (l.asym) {
-    f32_rows<true, true>(l, s, p, x, batch, bias, y, row_begin, row_end);
-  } else {
-    f32_rows<true, false>(l, s, p, x, batch, bias, y, row_begin, row_end);
-  }
+  with_codes(l, [&](auto codes) {
+    constexpr Codes kCodes = decltype(codes)::value;
+    f32_rows<int4_codes(kCodes), asym_codes(kCodes)>(l, s, p, x, batch, bias, y, row_begin,
+                                                     row_end);
+  });
 }
 
 // One vector runs the tiles of [row_begin, row_end) kTileStreams (2) at a time, tiles i and i +

@@ -88,6 +88,8 @@ struct X86Layout {
 // loop holds one kind's code only. With l.asym tested inside the block loop, GCC kept both kinds'
 // registers live and spilled a block sum of one vector to the stack.
 enum class Codes { int8_rows, int4_sym, int4_asym };
+inline constexpr bool int4_codes(Codes c) { return c != Codes::int8_rows; }
+inline constexpr bool asym_codes(Codes c) { return c == Codes::int4_asym; }
 
 // Calls fn(std::integral_constant<Codes, kind>) with the kind of l.
 template <class Fn>
