@@ -74,13 +74,18 @@ inline constexpr size_t kInt8BlockBytes = 32 * kTile;
 // INT8 mode.
 
 // The 8 unsigned code vectors of one INT4 block: u[2t] = low nibbles of chunk t (columns 4t..4t+3),
-// u[2t+1] = high nibbles (columns 16+4t..16+4t+3).
+// u[2t+1] = high nibbles (columns 16+4t..16+4t+3). With kHighX16 the high nibbles stay in place
+// (u[2t+1] = 16 * nibble, one AND instead of a shift and an AND); dot_int4_block then divides
+// their sum by 16 once per block.
+template <bool kHighX16>
 inline void unpack_int4_block(const uint8_t* block, __m512i u[8]) {
   const __m512i low = _mm512_set1_epi8(0x0F);
+  const __m512i high = _mm512_set1_epi8(static_cast<char>(0xF0));
   for (size_t t = 0; t < 4; ++t) {
     const __m512i v = _mm512_loadu_si512(block + 64 * t);
     u[2 * t] = _mm512_and_si512(v, low);
-    u[2 * t + 1] = _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
+    u[2 * t + 1] =
+        kHighX16 ? _mm512_and_si512(v, high) : _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
   }
 }
 
@@ -108,11 +113,25 @@ inline ActBcast bcast_act(const uint8_t* act) {
 // -sum(q) there and multiplies it with the zero points of the rows (VPDPWSSD / VPMADDWD of (z, 0)
 // words). kChains independent sums hide the VPDPBUSD latency for one vector in one tile; two
 // tiles or a batch have independent sums across them already.
-template <bool kVnni, bool kAsym, int kChains>
+//
+// kHighX16 (VNNI only, see unpack_int4_block): the high nibbles' sum is 16 times the true one and
+// runs as a second chain; an arithmetic shift by 4 divides it exactly (it is a multiple of 16, at
+// most 16 * 16 * 15 * 128 = 491520 in magnitude). maddubs could not take such codes: 240 * 127 * 2
+// overflows its 16-bit sums.
+template <bool kVnni, bool kAsym, int kChains, bool kHighX16>
 __m512i dot_int4_block(const __m512i u[8], const ActBcast& a, __m512i z) {
+  static_assert(kVnni || !kHighX16, "maddubs saturates on 16 * nibble");
   if constexpr (kVnni) {
     __m512i a0 = kAsym ? _mm512_dpwssd_epi32(_mm512_setzero_si512(), z, a.corr) : a.corr;
-    if constexpr (kChains == 1) {
+    if constexpr (kHighX16) {
+      __m512i a1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], a.q[4]);
+      a0 = _mm512_dpbusd_epi32(a0, u[0], a.q[0]);
+      for (size_t t = 1; t < 4; ++t) {
+        a0 = _mm512_dpbusd_epi32(a0, u[2 * t], a.q[t]);
+        a1 = _mm512_dpbusd_epi32(a1, u[2 * t + 1], a.q[4 + t]);
+      }
+      return _mm512_add_epi32(a0, _mm512_srai_epi32(a1, 4));
+    } else if constexpr (kChains == 1) {
       for (size_t t = 0; t < 4; ++t) {
         a0 = _mm512_dpbusd_epi32(a0, u[2 * t], a.q[t]);
         a0 = _mm512_dpbusd_epi32(a0, u[2 * t + 1], a.q[4 + t]);
@@ -203,6 +222,9 @@ MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size
                            size_t rows, const __mmask16 (&masks)[NT]) {
   constexpr bool kInt4 = int4_codes(kCodes);
   constexpr bool kAsym = asym_codes(kCodes);
+  // One vector: high nibbles unshifted (unpack_int4_block). A batch keeps the shift, which it
+  // shares among its entries, rather than a shift and an add per entry.
+  constexpr bool kHighX16 = kVnni && MB == 1;
   const uint8_t* end = packed + l.total_bytes;
   const uint8_t* base[NT];
   __m512 acc[NT][MB];
@@ -228,7 +250,7 @@ MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size
         prefetch_block<kPrefetchBytes, kInt4 ? kInt4BlockBytes : kInt8BlockBytes>(block, end);
         __m512i u[8];
         __m512i zn = _mm512_setzero_si512();
-        if constexpr (kInt4) unpack_int4_block(block, u);
+        if constexpr (kInt4) unpack_int4_block<kHighX16>(block, u);
         if constexpr (kAsym) zn = tile_zero_points(base[n], g);
         unroll(std::make_index_sequence<MB>{}, [&](auto mc) {
           constexpr int m = decltype(mc)::value;
@@ -237,7 +259,7 @@ MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size
           if constexpr (kInt4) {
             // One tile of one vector splits its sum into two chains (VPDPBUSD latency 4).
             constexpr int kChains = MB * NT == 1 ? 2 : 1;
-            dot = dot_int4_block<kVnni, kAsym, kChains>(u, a, zn);
+            dot = dot_int4_block<kVnni, kAsym, kChains, kHighX16>(u, a, zn);
           } else {
             dot = dot_int8_block<kVnni>(block, a);
           }
