@@ -135,11 +135,14 @@ void store_tile(const __m256 (&acc)[MB], const float* bias, float* y, size_t row
 }
 
 // NT tiles (8 rows each) for MB batch entries, their blocks visited in lockstep (one vector runs
-// two tiles at once, see gemm_int8 and int8_tiles in x86_gemv_avx512.h).
-template <int MB, int NT>
+// two tiles at once, see gemm_int8 and int8_tiles in x86_gemv_avx512.h). The kind of codes is a
+// template parameter, as on AVX-512, so that the block loop tests nothing at run time.
+template <Codes kCodes, int MB, int NT>
 MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size_t (&tiles)[NT],
                            const uint8_t* act, size_t act_stride, const float* bias, float* y,
                            size_t rows, const LaneRange (&lanes)[NT]) {
+  constexpr bool kInt4 = int4_codes(kCodes);
+  constexpr bool kAsym = asym_codes(kCodes);
   const uint8_t* end = packed + l.total_bytes;
   const uint8_t* base[NT];
   __m256 acc[NT][MB];
@@ -155,40 +158,27 @@ MQ_FLATTEN void int8_tiles(const X86Layout& l, const uint8_t* packed, const size
     for (int n = 0; n < NT; ++n) {
       for (int m = 0; m < MB; ++m) gsum[n][m] = _mm256_setzero_ps();
     }
-    if (l.int4) {
-      __m256i z[NT];
+    for (size_t b = 0; b < nb; ++b) {
       for (int n = 0; n < NT; ++n) {
-        z[n] = l.asym ? _mm256_cvtepu8_epi32(
-                            _mm_loadl_epi64(reinterpret_cast<const __m128i*>(base[n] + g * kTile)))
-                      : _mm256_set1_epi32(8);
-      }
-      for (size_t b = 0; b < nb; ++b) {
-        for (int n = 0; n < NT; ++n) {
-          const uint8_t* block = base[n] + offset + b * l.block_bytes;
-          __m256i u[8];
-          prefetch_block<kPrefetchBytes, kInt4BlockBytes>(block, end);
-          unpack_int4_block(block, u);
-          for (int m = 0; m < MB; ++m) {
-            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-            const __m256i dot =
-                l.asym ? dot_int4_block<true>(u, a, z[n]) : dot_int4_block<false>(u, a, z[n]);
-            const __m256 d = _mm256_cvtepi32_ps(dot);
-            gsum[n][m] =
-                _mm256_add_ps(gsum[n][m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), d));
-          }
+        const uint8_t* block = base[n] + offset + b * l.block_bytes;
+        prefetch_block<kPrefetchBytes, kInt4 ? kInt4BlockBytes : kInt8BlockBytes>(block, end);
+        __m256i u[8];
+        __m256i z = _mm256_setzero_si256();  // the asymmetric tile's zero points (an L1 hit)
+        if constexpr (kInt4) unpack_int4_block(block, u);
+        if constexpr (kAsym) {
+          z = _mm256_cvtepu8_epi32(
+              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(base[n] + g * kTile)));
         }
-      }
-    } else {
-      for (size_t b = 0; b < nb; ++b) {
-        for (int n = 0; n < NT; ++n) {
-          const uint8_t* block = base[n] + offset + b * l.block_bytes;
-          prefetch_block<kPrefetchBytes, kInt8BlockBytes>(block, end);
-          for (int m = 0; m < MB; ++m) {
-            const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
-            const __m256 d = _mm256_cvtepi32_ps(dot_int8_block(block, a));
-            gsum[n][m] =
-                _mm256_add_ps(gsum[n][m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), d));
+        for (int m = 0; m < MB; ++m) {
+          const uint8_t* a = act + m * act_stride + (act_block + b) * sizeof(ActBlock);
+          __m256i dot;
+          if constexpr (kInt4) {
+            dot = dot_int4_block<kAsym>(u, a, z);
+          } else {
+            dot = dot_int8_block(block, a);
           }
+          gsum[n][m] = _mm256_add_ps(
+              gsum[n][m], _mm256_mul_ps(_mm256_set1_ps(load_f32(a + 32)), _mm256_cvtepi32_ps(dot)));
         }
       }
     }
@@ -466,23 +456,27 @@ void gemm_int8(const GemvShape& s, const void* packed, const void* act, size_t b
   const size_t stride = act_blocks(l) * sizeof(ActBlock);
   const auto* p = static_cast<const uint8_t*>(packed);
   const auto* a = static_cast<const uint8_t*>(act);
-  const auto one = [&](size_t tile) {
-    const size_t set[1] = {tile};
-    const LaneRange lanes[1] = {row_lanes(tile, row_begin, row_end)};
-    batch_passes(batch, [&](auto mb, size_t b0) {
-      int8_tiles<decltype(mb)::value, 1>(l, p, set, a + b0 * stride, stride, bias, y + b0 * s.rows,
-                                         s.rows, lanes);
-    });
-  };
-  // One vector: two tiles at a time (see x86_gemv_avx512.h above gemm_int8).
-  visit_tiles(
-      row_begin, row_end, kTile, batch == 1,
-      [&](const size_t(&set)[kTileStreams]) {
-        LaneRange lanes[kTileStreams];
-        for (size_t n = 0; n < kTileStreams; ++n) lanes[n] = row_lanes(set[n], row_begin, row_end);
-        int8_tiles<1, kTileStreams>(l, p, set, a, stride, bias, y, s.rows, lanes);
-      },
-      one);
+  with_codes(l, [&](auto codes) {
+    constexpr Codes kCodes = decltype(codes)::value;
+    const auto one = [&](size_t tile) {
+      const size_t set[1] = {tile};
+      const LaneRange lanes[1] = {row_lanes(tile, row_begin, row_end)};
+      batch_passes(batch, [&](auto mb, size_t b0) {
+        int8_tiles<kCodes, decltype(mb)::value, 1>(l, p, set, a + b0 * stride, stride, bias,
+                                                   y + b0 * s.rows, s.rows, lanes);
+      });
+    };
+    // One vector: two tiles at a time (see x86_gemv_avx512.h above gemm_int8).
+    visit_tiles(
+        row_begin, row_end, kTile, batch == 1,
+        [&](const size_t(&set)[kTileStreams]) {
+          LaneRange lanes[kTileStreams];
+          for (size_t n = 0; n < kTileStreams; ++n)
+            lanes[n] = row_lanes(set[n], row_begin, row_end);
+          int8_tiles<kCodes, 1, kTileStreams>(l, p, set, a, stride, bias, y, s.rows, lanes);
+        },
+        one);
+  });
 }
 
 }  // namespace
