@@ -424,7 +424,10 @@ MQ_FLATTEN void f32_tiles(const X86Layout& l, const uint8_t* packed, const size_
       const size_t valid =
           gcols - b * kBlockCols < kBlockCols ? gcols - b * kBlockCols : kBlockCols;
       const size_t col0 = g * l.group + b * kBlockCols;
-      for (int n = 0; n < NT; ++n) {
+      // Unrolled at compile time: a run-time loop over the tiles is too large for GCC to unroll,
+      // and then keeps acc[][][] in memory (a load and a store of every sum per block).
+      unroll(std::make_index_sequence<NT>{}, [&](auto nc) {
+        constexpr size_t n = decltype(nc)::value;
         const uint8_t* block = base[n] + offset + b * l.block_bytes;
         prefetch_block<kPrefetchBytes, kInt4 ? kInt4BlockBytes : kInt8BlockBytes>(block, end);
         if constexpr (kInt4) {
@@ -434,7 +437,7 @@ MQ_FLATTEN void f32_tiles(const X86Layout& l, const uint8_t* packed, const size_
         } else {
           f32_int8_block<MB>(block, xs, col0, valid, acc[n]);
         }
-      }
+      });
     }
     for (int n = 0; n < NT; ++n) {
       const __m512 scale =
