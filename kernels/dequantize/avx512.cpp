@@ -1,7 +1,8 @@
 // AVX-512 (F/CD/BW/DQ/VL) variant of the dequantize family; the row and group logic is
 // kernels/dequantize/x86_dequantize.h. Codes are widened to 32 bits (vpmovsxbd), the zero point is
 // subtracted in integers, converted (exact) and multiplied once by the scale. Partial vectors are
-// masked loads and stores.
+// masked loads and stores. Outputs that go to memory take the 256-bit loop of
+// kernels/dequantize/x86_values256.h instead (faster there; see x86_dequantize.h).
 
 #include <xsimd/xsimd.hpp>
 
@@ -9,6 +10,7 @@
 #include "common/x86_avx512_intrinsics.h"
 #include "dequantize/dequantize.h"
 #include "dequantize/x86_dequantize.h"
+#include "dequantize/x86_values256.h"
 #include "pack/x86_nibbles.h"
 
 namespace mq::kernels {
@@ -34,8 +36,6 @@ void unpack_into(__m256i bytes, bool symmetric, int8_t* codes) {
 }
 
 struct Ops {
-  static constexpr bool kStreamingStores = true;
-
   static void unpack(const uint8_t* packed, size_t n, bool symmetric, int8_t* codes) {
     size_t i = 0;
     for (; i + 128 <= n; i += 128) {
@@ -58,14 +58,14 @@ struct Ops {
   }
 
   static void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out,
-                     bool stream) {
+                     bool to_memory) {
+    if (to_memory && n >= 8) {  // shorter runs: the masked 512-bit loop beats scalar code
+      x86::dequantize_values256(codes, n, zp, scale, out);
+      return;
+    }
     const __m512i zpv = _mm512_set1_epi32(zp);
     const B s(scale);
     size_t i = 0;
-    if (stream) {
-      // Whole lines (see use_streaming_stores); the loops below have nothing left to do.
-      for (; i + 16 <= n; i += 16) _mm512_stream_ps(out + i, values16(load16(codes + i), zpv, s));
-    }
     for (; i + 64 <= n; i += 64) {
       values16(load16(codes + i), zpv, s).store_unaligned(out + i);
       values16(load16(codes + i + 16), zpv, s).store_unaligned(out + i + 16);

@@ -10,26 +10,22 @@
 // A variant supplies `Ops` with static functions:
 //   void unpack(const uint8_t* packed, size_t n, bool symmetric, int8_t* codes);
 //       // n codes from (n + 1) / 2 caller bytes; may write codes up to kStagedCols + kStagedSlack
-//   void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out, bool stream);
+//   void values(const int8_t* codes, size_t n, int32_t zp, float scale, float* out,
+//               bool to_memory);
 //       // out[i] = (float)(codes[i] - zp) * scale, codes from the caller or the staging buffer;
-//       // with `stream` (out 64-byte aligned, n a multiple of 16), non-temporal stores
+//       // to_memory: the whole output is at least kLargeOutputBytes (see below)
 //
-//   static constexpr bool kStreamingStores;  // whether `stream` may be set (see below)
-//
-// Outputs of at least kStreamingStoreBytes per call are written with non-temporal stores (then
-// fenced) by the variants that set kStreamingStores, when every group's part of a row starts and
-// ends on a 64-byte line (output 64-byte aligned, group size and row length multiples of 16): an
-// output that large does not stay in cache for the caller anyway, and streaming stores skip the
-// read-for-ownership of every line. Anything else uses ordinary stores. Measured on the Zen 5 test
-// machine, in interleaved runs against the better of the plain and non-temporal write bandwidth:
-// AVX-512 with aligned lines 0.81-0.91 non-temporal against 0.72-0.85 plain; but with the output
-// 16 bytes off a line, the lines shared by two groups (written by ordinary stores beside
-// non-temporal ones) dropped it to 0.48 against 0.81 plain, hence the alignment condition. AVX2:
-// 0.73-0.77 non-temporal against 0.87-1.0 plain, so it never uses them.
+// An output of kLargeOutputBytes or more does not stay in the caller's cache, and the fastest
+// way to write it differs from the fastest way to fill a cache: on the Zen 5 test machine the
+// AVX-512 loop with 512-bit stores took 9.0-10.5 ms on 4096 x 11008 (non-temporal or ordinary
+// stores alike) where the same variant with 256-bit ordinary stores took 7.9-8.3 ms, while from
+// cache (1024 x 1024) the 512-bit loop is the faster one (62 against 74 us). So `to_memory` tells
+// a variant which of its loops to use. Non-temporal stores, which earlier sessions measured ahead
+// for AVX-512 (0.81-0.91 against 0.72-0.85 of the write ceiling), were behind in every later run
+// (store-only loops 17-18 GB/s against 23-24 plain), and AVX2 never gained from them (0.73-0.77
+// against 0.87-1.0), so no variant uses them.
 #ifndef MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
 #define MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
-
-#include <immintrin.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -40,13 +36,12 @@ namespace mq::kernels::x86 {
 
 constexpr size_t kStagedCols = 1024;  // even, a multiple of every variant's unpack step
 constexpr size_t kStagedSlack = 128;
-constexpr size_t kStreamingStoreBytes = size_t{8} << 20;
+constexpr size_t kLargeOutputBytes = size_t{8} << 20;
 
-template <class Ops>
-static bool use_streaming_stores(size_t rows, size_t cols, size_t group, const float* out) {
-  return Ops::kStreamingStores && rows * cols * sizeof(float) >= kStreamingStoreBytes &&
-         reinterpret_cast<uintptr_t>(out) % 64 == 0 && cols % 16 == 0 && group % 16 == 0;
+static inline bool goes_to_memory(size_t rows, size_t cols) {
+  return rows * cols * sizeof(float) >= kLargeOutputBytes;
 }
+
 template <class Ops>
 static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
                                  const uint8_t* zero_points, size_t rows, size_t cols, size_t group,
@@ -55,7 +50,7 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
   const size_t row_bytes = int4_row_bytes(cols);
   const bool asym = scheme == Scheme::asymmetric;
   alignas(64) int8_t staged[kStagedCols + kStagedSlack];
-  const bool stream = use_streaming_stores<Ops>(rows, cols, group, out);
+  const bool to_memory = goes_to_memory(rows, cols);
   for (size_t r = 0; r < rows; ++r) {
     const uint8_t* row = codes + r * row_bytes;
     float* row_out = out + r * cols;
@@ -67,21 +62,20 @@ static void dequantize_int4_rows(const uint8_t* codes, const float* scales,
         const size_t end = to - g * group > group ? g * group + group : to;
         const size_t o = r * groups + g;
         const int32_t zp = asym ? zero_points[o] : 0;
-        Ops::values(staged + (begin - from), end - begin, zp, scales[o], row_out + begin, stream);
+        Ops::values(staged + (begin - from), end - begin, zp, scales[o], row_out + begin,
+                    to_memory);
       }
     }
   }
-  if (stream) _mm_sfence();
 }
 
 template <class Ops>
 static void dequantize_int8_rows(const int8_t* codes, const float* scales, size_t rows, size_t cols,
                                  float* out) {
-  const bool stream = use_streaming_stores<Ops>(rows, cols, 16, out);
+  const bool to_memory = goes_to_memory(rows, cols);
   for (size_t r = 0; r < rows; ++r) {
-    Ops::values(codes + r * cols, cols, 0, scales[r], out + r * cols, stream);
+    Ops::values(codes + r * cols, cols, 0, scales[r], out + r * cols, to_memory);
   }
-  if (stream) _mm_sfence();
 }
 
 }  // namespace mq::kernels::x86

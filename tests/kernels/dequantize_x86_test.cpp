@@ -141,9 +141,9 @@ TEST_P(DequantizeX86, Int8EveryRowLengthMatchesScalar) {
   expect_same_int8(k, 2, 11011, false);
 }
 
-// Outputs of 8 MiB and more take the AVX-512 variant's non-temporal store path when the output is
-// 64-byte aligned and group size and row length are multiples of 16, ordinary stores otherwise:
-// both, at several output alignments, group sizes that split vectors, both formats.
+// Outputs of 8 MiB and more take the AVX-512 variant's 256-bit loop (the one that goes to memory
+// fastest), smaller ones its 512-bit loop: the large path at several output alignments, with group
+// sizes that split vectors, both formats.
 TEST_P(DequantizeX86, LargeOutputsMatchScalar) {
   const DequantizeKernel& k = *GetParam();
   MQ_SKIP_IF_NOT_RUNNABLE(k);
