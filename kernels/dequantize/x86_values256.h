@@ -1,7 +1,7 @@
 // The 256-bit dequantize loop: out[i] = (float)(codes[i] - zp) * scale, 8 values per vector, with
 // ordinary stores. It is the AVX2 variant's loop, and the AVX-512 variant's for outputs that go to
-// memory (see kernels/dequantize/x86_dequantize.h): on the Zen 5 test machine, 512-bit stores
-// that miss the cache write a large output more slowly than 256-bit ones.
+// memory: on the Zen 5 test machine the 512-bit loop wrote a large output more slowly than this
+// one (figures in kernels/dequantize/x86_dequantize.h).
 #ifndef MONOQUANT_KERNELS_DEQUANTIZE_X86_VALUES256_H
 #define MONOQUANT_KERNELS_DEQUANTIZE_X86_VALUES256_H
 
