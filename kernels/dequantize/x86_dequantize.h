@@ -22,7 +22,7 @@
 // cache (1024 x 1024) the 512-bit loop is the faster one (62 against 74 us). So `to_memory` tells
 // a variant which of its loops to use. Non-temporal stores, which earlier sessions measured ahead
 // for AVX-512 (0.81-0.91 against 0.72-0.85 of the write ceiling), were behind in every later run
-// (store-only loops 17-18 GB/s against 23-24 plain), and AVX2 never gained from them (0.73-0.77
+// (store-only loops 17-18 GB/s against 23-25 plain), and AVX2 never gained from them (0.73-0.77
 // against 0.87-1.0), so no variant uses them.
 #ifndef MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
 #define MONOQUANT_KERNELS_DEQUANTIZE_X86_DEQUANTIZE_H
