@@ -25,6 +25,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "common/quant_rules.h"
+#include "common/x86_in_register.h"
 
 namespace mq::kernels::x86 {
 
@@ -88,15 +89,6 @@ static inline void prefetch_advance(StreamPrefetch* pf, size_t floats) {
 static inline void prefetch_piece(StreamPrefetch* pf, size_t i, size_t n) {
   if (i % kPrefetchPiece == 0)
     prefetch_advance(pf, n - i < kPrefetchPiece ? n - i : kPrefetchPiece);
-}
-
-// The value of v, forced into a register. GCC folds a load into every instruction that uses it
-// (min, max and the NaN compare), tripling the load-port traffic of a reduction that is meant to
-// be bound by memory bandwidth; an empty asm that "modifies" the register stops that.
-template <class V>
-static inline V in_register(V v) {
-  __asm__("" : "+v"(v));
-  return v;
 }
 
 // std::fmax(std::fabs(mn), std::fabs(mx)), the reference's absmax, without the libm call GCC
