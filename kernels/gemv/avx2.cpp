@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "common/quant_rules.h"
+#include "common/x86_in_register.h"
 #include "gemv/gemv.h"
 #include "gemv/x86_gemv_layout.h"
 
@@ -59,7 +60,9 @@ constexpr size_t kInt8BlockBytes = 32 * kTile;
 void unpack_int4_block(const uint8_t* block, __m256i u[8]) {
   const __m256i low = _mm256_set1_epi8(0x0F);
   for (size_t t = 0; t < 4; ++t) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * t));
+    // One load for the AND and the shift (see common/x86_in_register.h).
+    const __m256i v =
+        x86::in_register(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * t)));
     u[2 * t] = _mm256_and_si256(v, low);
     u[2 * t + 1] = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
   }
