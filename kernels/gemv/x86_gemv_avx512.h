@@ -326,6 +326,15 @@ constexpr int f32_chains() {
   return MB <= 2 ? 4 : (MB <= 4 ? 2 : 1);
 }
 
+// acc + w * x[0] in every lane, with the broadcast of x[0] folded into the FMA (`{1to16}`).
+// Written as asm because GCC, given one broadcast shared by two tiles' FMAs, broadcasts all 32 of
+// a block's x into registers up front and spills a third of them to the stack (a store per block
+// and a reload per FMA), where a folded broadcast needs no register at all.
+inline __m512 fmadd_bcast(__m512 w, const float* x, __m512 acc) {
+  __asm__("vfmadd231ps %[x]%{1to16%}, %[w], %[acc]" : [acc] "+v"(acc) : [w] "v"(w), [x] "m"(*x));
+  return acc;
+}
+
 // One INT4 block of one tile, `valid` columns (32 on the fast path), MB batch entries.
 template <int MB, bool kAsym>
 void f32_int4_block(const uint8_t* block, const float* const (&x)[MB], size_t col0, size_t valid,
@@ -342,9 +351,7 @@ void f32_int4_block(const uint8_t* block, const float* const (&x)[MB], size_t co
         __m512 w = _mm512_permutexvar_ps(idx, table);
         if constexpr (kAsym) w = _mm512_sub_ps(w, z);
         constexpr int ch = (t * 8 + j) % kCh;
-        for (int m = 0; m < MB; ++m) {
-          acc[m][ch] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col]), acc[m][ch]);
-        }
+        for (int m = 0; m < MB; ++m) acc[m][ch] = fmadd_bcast(w, &x[m][col], acc[m][ch]);
       });
     });
     return;
