@@ -319,11 +319,13 @@ inline void quantize_act_row(const X86Layout& l, const float* x, int32_t corr_sc
 // --------------------------------------------------------------------------------------------
 // F32 mode.
 
-// Chains of independent FMAs per batch entry. One vector: 4 ran as fast as 8 from cache (28-30
-// GB/s, one tile at a time) and leave the registers for a second tile (f32_rows).
+// Chains of independent FMAs per batch entry. One vector: 8, which with the broadcasts folded into
+// the FMAs (fmadd_bcast) still fit the registers next to a second tile's (f32_rows). From L1 (Zen 5
+// test machine, cycles per tile-block): two tiles 24.5 with 8 chains against 25.5 with 4, one tile
+// 24.6 against 30.8 (4 chains wait on the FMA latency); from cache the kernel gained 1-8%.
 template <int MB>
 constexpr int f32_chains() {
-  return MB <= 2 ? 4 : (MB <= 4 ? 2 : 1);
+  return MB == 1 ? 8 : (MB <= 2 ? 4 : (MB <= 4 ? 2 : 1));
 }
 
 // acc + w * x[0] in every lane, with the broadcast of x[0] folded into the FMA (`{1to16}`).
@@ -383,9 +385,8 @@ void f32_int8_block(const uint8_t* block, const float* const (&x)[MB], size_t co
         const __m512i sv = k == 3 ? v : _mm512_slli_epi32(v, 24 - 8 * k);
         const __m512 w = _mm512_cvtepi32_ps(_mm512_srai_epi32(sv, 24));
         constexpr int ch = (t * 4 + k) % kCh;
-        for (int m = 0; m < MB; ++m) {
-          acc[m][ch] = _mm512_fmadd_ps(w, _mm512_set1_ps(x[m][col0 + 4 * t + k]), acc[m][ch]);
-        }
+        for (int m = 0; m < MB; ++m)
+          acc[m][ch] = fmadd_bcast(w, &x[m][col0 + 4 * t + k], acc[m][ch]);
       });
     });
     return;
@@ -507,18 +508,19 @@ void batch_passes(size_t batch, Fn&& fn) {
   }
 }
 
-// One vector in one task (all rows) runs two tiles in lockstep (visit_tiles), as the INT8 mode
-// does (gemm_int8), for two streams from memory on the core: streamed 4096x11008 went from
-// 0.57-0.66 to 0.72-0.75 of the read ceiling on the Zen 5 test machine. When the rows are split
-// between threads, every task runs one tile at a time: two tiles per thread (four compute-bound
-// streams on two cores) ran at 0.45-0.63 there against 0.75-0.95 with one tile each, and cached
-// 10-20% slower. Either way a tile has the same f32_chains() sums, in the same order, so the
-// result does not depend on the pairing nor on the thread count. A larger batch runs its passes
-// tile by tile, so that the tile is still in cache for the next pass.
+// One vector runs two tiles in lockstep (visit_tiles), as the INT8 mode does (gemm_int8), for two
+// streams from memory on the core: streamed 4096x11008, 1 thread, went from 0.57-0.66 to 0.72-0.75
+// of the read ceiling on the Zen 5 test machine. The tasks of a split do the same within their
+// rows: with one tile at a time, a task read even a cache-resident tile at about 22 GB/s (single
+// stream, whatever the prefetch hint), and pairing cut 2 threads from cache 203 -> 148 us on
+// 4096x4096 and 785 -> 588 us on 14336x4096, streamed 0.60-0.63 -> 0.79-0.85 of the ceiling
+// (ninth session; in the seventh, before the FMA sums and broadcasts stopped spilling, pairs per
+// task had been slower). A tile has the same f32_chains() sums, in the same order, paired or not,
+// so the result depends neither on the pairing nor on the thread count. A larger batch runs its
+// passes tile by tile, so that the tile is still in cache for the next pass.
 template <bool kInt4, bool kAsym>
 void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const float* x,
               size_t batch, const float* bias, float* y, size_t row_begin, size_t row_end) {
-  const bool whole = row_begin == 0 && row_end >= s.rows;
   const auto one = [&](size_t tile) {
     const size_t set[1] = {tile};
     const __mmask16 masks[1] = {row_mask(tile, row_begin, row_end)};
@@ -528,7 +530,7 @@ void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const fl
     });
   };
   visit_tiles(
-      row_begin, row_end, kTile, batch == 1 && whole,
+      row_begin, row_end, kTile, batch == 1,
       [&](const size_t(&set)[kTileStreams]) {
         __mmask16 masks[kTileStreams];
         for (size_t n = 0; n < kTileStreams; ++n) masks[n] = row_mask(set[n], row_begin, row_end);
