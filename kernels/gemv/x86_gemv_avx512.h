@@ -319,13 +319,14 @@ inline void quantize_act_row(const X86Layout& l, const float* x, int32_t corr_sc
 // --------------------------------------------------------------------------------------------
 // F32 mode.
 
-// Chains of independent FMAs per batch entry. One vector: 8, which with the broadcasts folded into
-// the FMAs (fmadd_bcast) still fit the registers next to a second tile's (f32_rows). From L1 (Zen 5
-// test machine, cycles per tile-block): two tiles 24.5 with 8 chains against 25.5 with 4, one tile
-// 24.6 against 30.8 (4 chains wait on the FMA latency); from cache the kernel gained 1-8%.
+// Chains of independent FMAs per batch entry. One vector: 4 per tile, which leaves the registers
+// for four tiles in lockstep (f32_rows). One tile alone would want 8 (from L1 on the Zen 5 test
+// machine, cycles per tile-block: one tile 24.6 with 8 chains against 30.8 with 4, which wait on
+// the FMA latency; two tiles 24.5 against 25.5; four tiles with 4 chains 28), but the chains of a
+// tile must not depend on how many tiles run beside it.
 template <int MB>
 constexpr int f32_chains() {
-  return MB == 1 ? 8 : (MB <= 2 ? 4 : (MB <= 4 ? 2 : 1));
+  return MB <= 2 ? 4 : (MB <= 4 ? 2 : 1);
 }
 
 // acc + w * x[0] in every lane, with the broadcast of x[0] folded into the FMA (`{1to16}`).
@@ -508,16 +509,22 @@ void batch_passes(size_t batch, Fn&& fn) {
   }
 }
 
-// One vector runs two tiles in lockstep (visit_tiles), as the INT8 mode does (gemm_int8), for two
-// streams from memory on the core: streamed 4096x11008, 1 thread, went from 0.57-0.66 to 0.72-0.75
-// of the read ceiling on the Zen 5 test machine. The tasks of a split do the same within their
-// rows: with one tile at a time, a task read even a cache-resident tile at about 22 GB/s (single
-// stream, whatever the prefetch hint), and pairing cut 2 threads from cache 203 -> 148 us on
-// 4096x4096 and 785 -> 588 us on 14336x4096, streamed 0.60-0.63 -> 0.79-0.85 of the ceiling
-// (ninth session; in the seventh, before the FMA sums and broadcasts stopped spilling, pairs per
-// task had been slower). A tile has the same f32_chains() sums, in the same order, paired or not,
-// so the result depends neither on the pairing nor on the thread count. A larger batch runs its
-// passes tile by tile, so that the tile is still in cache for the next pass.
+// Tiles that the F32 mode of one vector runs in lockstep, in the whole range and in each task of
+// a split: the loop is compute-bound at about one core's DRAM bandwidth, and more streams in flight
+// keep memory busy while it computes. Zen 5 test machine, ratio to the same-run read ceiling,
+// 4096x4096 / 4096x11008 / 14336x4096, medians of 3 alternating runs (ninth session): 1 thread
+// streamed 0.64 / 0.64 / 0.65 with two tiles (8 chains) -> 0.81 / 0.81 / 0.81 with four (4
+// chains), from cache 283 -> 327, 829 -> 873, 1108 -> 1153 us; 2 threads (four tiles per task
+// against two) streamed 248 -> 224, 744 -> 564, 855 -> 755 us, from cache 156 -> 173, 427 -> 494,
+// 574 -> 629 us. Three tiles with 8 chains streamed no better than two and lost 10-20% from cache.
+// Weights streamed from memory are the case a model's GEMV lives in, so four it is. One tile at a
+// time per task was slower still (a single stream read even a cache-resident tile at about 22
+// GB/s, whatever the prefetch hint). A tile has the same f32_chains() sums in the same order
+// however many run beside it, so the result depends neither on the grouping nor on the thread
+// count. A larger batch runs its passes tile by tile, so that the tile is still in cache for the
+// next pass.
+inline constexpr size_t kF32Streams = 4;
+
 template <bool kInt4, bool kAsym>
 void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const float* x,
               size_t batch, const float* bias, float* y, size_t row_begin, size_t row_end) {
@@ -529,12 +536,12 @@ void f32_rows(const X86Layout& l, const GemvShape& s, const uint8_t* p, const fl
                                                       y + b0 * s.rows, s.rows, masks);
     });
   };
-  visit_tiles(
+  visit_tiles<kF32Streams>(
       row_begin, row_end, kTile, batch == 1,
-      [&](const size_t(&set)[kTileStreams]) {
-        __mmask16 masks[kTileStreams];
-        for (size_t n = 0; n < kTileStreams; ++n) masks[n] = row_mask(set[n], row_begin, row_end);
-        f32_tiles<1, kInt4, kAsym, kTileStreams>(l, p, set, x, s.cols, bias, y, s.rows, masks);
+      [&](const size_t(&set)[kF32Streams]) {
+        __mmask16 masks[kF32Streams];
+        for (size_t n = 0; n < kF32Streams; ++n) masks[n] = row_mask(set[n], row_begin, row_end);
+        f32_tiles<1, kInt4, kAsym, kF32Streams>(l, p, set, x, s.cols, bias, y, s.rows, masks);
       },
       one);
 }

@@ -144,27 +144,27 @@ inline void prefetch_block(const uint8_t* block, const uint8_t* end) {
 }
 
 // Tiles that the INT8 mode of one vector reads at once (measured in x86_gemv_avx512.h, above
-// gemm_int8).
+// gemm_int8; the AVX-512 F32 mode reads kF32Streams).
 inline constexpr size_t kTileStreams = 2;
 
-// The tiles (of tile_rows rows) that rows [row_begin, row_end) touch. With `in_streams`,
-// kTileStreams at a time first: streams(set) with set[n] = i + n * part for every i of the first
-// part, part = tiles / kTileStreams, so that the tiles of one call lie far apart in the packed
-// buffer; a kernel that runs a set in lockstep keeps that many streams from memory in flight on
-// its core and as many independent dependency chains. Then one(tile) for every tile left over
-// (every tile without `in_streams`), in order.
-template <class Streams, class One>
+// The tiles (of tile_rows rows) that rows [row_begin, row_end) touch. With `in_streams`, NS at a
+// time first: streams(set) with set[n] = i + n * part for every i of the first part, part =
+// tiles / NS, so that the tiles of one call lie far apart in the packed buffer; a kernel that runs
+// a set in lockstep keeps that many streams from memory in flight on its core and as many
+// independent dependency chains. Then one(tile) for every tile left over (every tile without
+// `in_streams`), in order.
+template <size_t NS = kTileStreams, class Streams, class One>
 void visit_tiles(size_t row_begin, size_t row_end, size_t tile_rows, bool in_streams,
                  Streams&& streams, One&& one) {
   const size_t first = row_begin / tile_rows;
   const size_t last = (row_end + tile_rows - 1) / tile_rows;
-  const size_t part = in_streams ? (last - first) / kTileStreams : 0;
+  const size_t part = in_streams ? (last - first) / NS : 0;
   for (size_t tile = first; tile < first + part; ++tile) {
-    size_t set[kTileStreams];
-    for (size_t n = 0; n < kTileStreams; ++n) set[n] = tile + n * part;
+    size_t set[NS];
+    for (size_t n = 0; n < NS; ++n) set[n] = tile + n * part;
     streams(set);
   }
-  for (size_t tile = first + kTileStreams * part; tile < last; ++tile) one(tile);
+  for (size_t tile = first + NS * part; tile < last; ++tile) one(tile);
 }
 
 inline bool x86_supports(const GemvShape& s) {

@@ -311,13 +311,16 @@ TEST_P(GemvX86, TinyAndOddShapes) {
   }
 }
 
+// Up to four tiles run in lockstep (one vector): 4t - 5 rows make one set of four whose last tile
+// is partial, and the splits of 8t + 7 rows sets whose first tile is cut by the range.
 TEST_P(GemvX86, RowCountsAroundTheTile) {
   const GemvKernel& k = *GetParam();
   MQ_SKIP_IF_NOT_RUNNABLE(k);
   const size_t t = k.row_tile;
   uint64_t salt = 100;
   for (const FormatCase f : kFormats) {
-    for (const size_t rows : {t - 1, t, t + 1, 2 * t - 1, 2 * t, 2 * t + 1, 3 * t + 5}) {
+    for (const size_t rows :
+         {t - 1, t, t + 1, 2 * t - 1, 2 * t, 2 * t + 1, 3 * t + 5, 4 * t - 5, 8 * t + 7}) {
       check_shape(k, make_shape(rows, 160, 32, f.format, f.scheme), 1, salt++);
       check_shape(k, make_shape(rows, 257, 128, f.format, f.scheme), 2, salt++);
     }
