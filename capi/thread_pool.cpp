@@ -34,10 +34,10 @@ void wait_until(Done done) {
 
 }  // namespace
 
-ThreadPool::ThreadPool(uint32_t threads) {
+ThreadPool::ThreadPool(uint32_t threads) : ranges_(new Range[threads > 0 ? threads : 1]) {
   workers_.reserve(threads > 0 ? threads - 1 : 0);
   try {
-    for (uint32_t i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+    for (uint32_t i = 1; i < threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
   } catch (...) {
     {
       const std::lock_guard<std::mutex> lock(mutex_);
@@ -58,15 +58,19 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
-void ThreadPool::run_tasks() {
+void ThreadPool::run_tasks(uint32_t self) {
   const kernels::DefaultFpEnvScope fp_env;
-  for (uint64_t i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) {
-    task_(context_, i);
-    done_.fetch_add(1, std::memory_order_release);
+  const uint32_t n = threads();
+  for (uint32_t k = 0; k < n; ++k) {
+    Range& r = ranges_[(self + k) % n];
+    for (uint64_t i = r.begin + r.next.fetch_add(1); i < r.end; i = r.begin + r.next.fetch_add(1)) {
+      task_(context_, i);
+      done_.fetch_add(1, std::memory_order_release);
+    }
   }
 }
 
-void ThreadPool::worker_loop() {
+void ThreadPool::worker_loop(uint32_t self) {
   uint64_t seen = 0;
   for (;;) {
     bool woke = false;
@@ -87,7 +91,7 @@ void ThreadPool::worker_loop() {
     // Register, then look: a job whose caller has not yet seen in_job_ == 0 cannot finish under
     // us, and a finished one is left alone.
     in_job_.fetch_add(1);
-    if (!finished_.load()) run_tasks();
+    if (!finished_.load()) run_tasks(self);
     in_job_.fetch_sub(1);
   }
 }
@@ -100,8 +104,13 @@ void ThreadPool::parallel_for(uint64_t count, mq_task_fn task, void* context) {
   }
   task_ = task;
   context_ = context;
-  count_ = count;
-  next_.store(0);
+  // Thread t's home range: count / n tasks, one more for the first count % n threads.
+  const uint32_t n = threads();
+  for (uint32_t t = 0; t < n; ++t) {
+    ranges_[t].begin = count / n * t + (t < count % n ? t : count % n);
+    ranges_[t].end = ranges_[t].begin + count / n + (t < count % n ? 1 : 0);
+    ranges_[t].next.store(0);
+  }
   done_.store(0);
   finished_.store(false);
   {
@@ -109,7 +118,7 @@ void ThreadPool::parallel_for(uint64_t count, mq_task_fn task, void* context) {
     generation_.fetch_add(1);
   }
   wake_.notify_all();
-  run_tasks();
+  run_tasks(0);
   wait_until([&] { return done_.load(std::memory_order_acquire) == count; });
   finished_.store(true);
   wait_until([&] { return in_job_.load() == 0; });

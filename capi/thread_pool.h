@@ -1,8 +1,11 @@
 // The built-in thread pool, used when the host gives no executor. The calling thread takes part in
 // every job, so a pool of T threads starts T - 1 workers.
 //
-// Tasks are handed out one index at a time from a shared counter, so a worker that starts late (or
-// a core busy with another process) only means the others take more of the tasks. The caller
+// Each thread of the pool has a home range of a job's tasks, the same for every job of the same
+// size (the caller's is the first), and takes its own tasks first, one index at a time, then
+// those left in the other ranges. So a cache-resident matrix called again and again has each range
+// of rows computed by the same core from call to call, while a worker that starts late (or a core
+// busy with another process) still only means the others take more of the tasks. The caller
 // returns as soon as every task has finished and no worker is inside the job: it never waits for a
 // sleeping worker to wake up just to find the work already done.
 #ifndef MONOQUANT_CAPI_THREAD_POOL_H
@@ -11,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -36,8 +40,8 @@ class ThreadPool {
   void parallel_for(uint64_t count, mq_task_fn task, void* context);
 
  private:
-  void worker_loop();
-  void run_tasks();
+  void worker_loop(uint32_t self);
+  void run_tasks(uint32_t self);
 
   std::vector<std::thread> workers_;
   std::mutex submit_mutex_;  // one job at a time
@@ -52,8 +56,15 @@ class ThreadPool {
   // the caller does not return (nor publish another job) before in_job_ drops to zero.
   mq_task_fn task_ = nullptr;
   void* context_ = nullptr;
-  uint64_t count_ = 0;
-  std::atomic<uint64_t> next_{0};
+  // One home range of tasks per thread: tasks [begin, end) of the job, next taken from begin +
+  // next (owner and thieves alike, so every task is taken once). A cache line each, so that the
+  // threads' counters do not share one.
+  struct alignas(64) Range {
+    uint64_t begin = 0;
+    uint64_t end = 0;
+    std::atomic<uint64_t> next{0};
+  };
+  std::unique_ptr<Range[]> ranges_;
   std::atomic<uint64_t> done_{0};
   std::atomic<bool> finished_{true};
   std::atomic<uint32_t> in_job_{0};
