@@ -196,9 +196,9 @@ double bandwidth(Traffic traffic, size_t footprint_bytes, int threads) {
   return rate;
 }
 
-// The buffer every slice streams through, made once per process (faulting in 512 MiB takes a
+// The buffer every stream slice reads through, made once per process (faulting in 512 MiB takes a
 // tenth of a second; once per benchmark would add up).
-uint8_t* StreamCeiling::buffer() {
+uint8_t* SampledCeiling::stream_buffer() {
   static uint8_t* const memory = [] {
     void* p = nullptr;
     if (posix_memalign(&p, 4096, kBufferBytes) != 0) return static_cast<uint8_t*>(nullptr);
@@ -208,43 +208,74 @@ uint8_t* StreamCeiling::buffer() {
   return memory;
 }
 
-void StreamCeiling::warm() {
-  uint8_t* base = buffer();
+void SampledCeiling::warm_stream_buffer() {
+  uint8_t* base = stream_buffer();
   if (base != nullptr) g_sink = read_best(base, kBufferBytes);
 }
 
-double StreamCeiling::sample(double work_seconds) {
+SampledCeiling::SampledCeiling(Traffic traffic, int threads, size_t footprint, bool stream)
+    : traffic_(traffic), threads_(threads), stream_(stream) {
+  if (stream) return;
+  own_bytes_ = footprint_class(footprint);
+  void* p = nullptr;
+  if (posix_memalign(&p, 4096, own_bytes_) != 0) return;
+  own_ = static_cast<uint8_t*>(p);
+  std::memset(own_, 1, own_bytes_);  // fault every page in
+}
+
+SampledCeiling::~SampledCeiling() { std::free(own_); }
+
+double SampledCeiling::sample(double work_seconds) {
   work_at_last_ = work_seconds;
-  uint8_t* base = buffer();
-  if (base == nullptr) return 0;
   const auto start = std::chrono::steady_clock::now();
   // The library's pool workers spin and then yield for up to a few milliseconds after a call; a
   // slice running beside them would measure two of its threads sharing one core. Let them sleep.
   if (threads_ > 1) std::this_thread::sleep_for(std::chrono::milliseconds(kSettleMilliseconds));
-  // Rotating through the buffer: a slice never finds the previous one's lines in the cache.
-  uint8_t* region = base + offset_;
-  offset_ = (offset_ + kSliceBytes) % kBufferBytes;
-  if (traffic_ == Traffic::read) {
-    add(plain_, timed_passes(traffic_, region, kSliceBytes, threads_, 1, false), kSliceBytes);
+  if (stream_) {
+    sample_stream();
   } else {
-    // A write ceiling is the better of plain and non-temporal stores: a kernel may use either.
-    add(plain_, timed_passes(traffic_, region, kSliceBytes / 2, threads_, 1, false),
-        kSliceBytes / 2);
-    add(nontemporal_,
-        timed_passes(traffic_, region + kSliceBytes / 2, kSliceBytes / 2, threads_, 1, true),
-        kSliceBytes / 2);
+    sample_cached();
   }
   ++slices_;
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void StreamCeiling::add(Sum& sum, double rate, size_t bytes) {
-  if (rate <= 0) return;
-  sum.bytes += static_cast<double>(bytes);
-  sum.seconds += static_cast<double>(bytes) / rate;
+void SampledCeiling::sample_stream() {
+  uint8_t* base = stream_buffer();
+  if (base == nullptr) return;
+  uint8_t* region = base + offset_;
+  offset_ = (offset_ + kSliceBytes) % kBufferBytes;
+  constexpr auto kSlice = static_cast<double>(kSliceBytes);
+  if (traffic_ == Traffic::read) {
+    add(plain_, timed_passes(traffic_, region, kSliceBytes, threads_, 1, false), kSlice);
+  } else {
+    // A write ceiling is the better of plain and non-temporal stores: a kernel may use either.
+    add(plain_, timed_passes(traffic_, region, kSliceBytes / 2, threads_, 1, false), kSlice / 2);
+    add(nontemporal_,
+        timed_passes(traffic_, region + kSliceBytes / 2, kSliceBytes / 2, threads_, 1, true),
+        kSlice / 2);
+  }
 }
 
-double StreamCeiling::rate() {
+void SampledCeiling::sample_cached() {
+  if (own_ == nullptr) return;
+  const size_t passes = std::max<size_t>(1, kCachedSliceBytes / own_bytes_);
+  const double bytes = static_cast<double>(own_bytes_) * static_cast<double>(passes);
+  timed_passes(traffic_, own_, own_bytes_, threads_, 2, false);  // back into the cache, untimed
+  add(plain_, timed_passes(traffic_, own_, own_bytes_, threads_, passes, false), bytes);
+  if (traffic_ == Traffic::write) {
+    // Non-temporal stores leave the buffer in memory: the next slice's untimed pass brings it back.
+    add(nontemporal_, timed_passes(traffic_, own_, own_bytes_, threads_, passes, true), bytes);
+  }
+}
+
+void SampledCeiling::add(Sum& sum, double rate, double bytes) {
+  if (rate <= 0) return;
+  sum.bytes += bytes;
+  sum.seconds += bytes / rate;
+}
+
+double SampledCeiling::rate() {
   if (slices_ == 0) sample(0);
   const auto of = [](const Sum& s) { return s.seconds > 0 ? s.bytes / s.seconds : 0.0; };
   return std::max(of(plain_), of(nontemporal_));

@@ -29,12 +29,8 @@ size_t copies_for(size_t bytes, bool stream) {
 }
 
 Measurement::Measurement(Traffic traffic, size_t footprint, bool stream, int threads)
-    : traffic_(traffic),
-      footprint_(footprint),
-      stream_(stream),
-      threads_(threads),
-      ceiling_(traffic, threads) {
-  if (stream) StreamCeiling::warm();
+    : ceiling_(traffic, threads, footprint, stream) {
+  if (stream) SampledCeiling::warm_stream_buffer();
   start_ = std::chrono::steady_clock::now();
 }
 
@@ -45,10 +41,9 @@ double Measurement::work_seconds() const {
 }
 
 void Measurement::after_iteration(benchmark::State& state) {
-  if (!stream_) return;
   const double work = work_seconds();
   // A short probe run samples once, at the end; otherwise the timer is paused only for a slice.
-  if (work < StreamCeiling::kIntervalSeconds || !ceiling_.due(work)) return;
+  if (work < SampledCeiling::kIntervalSeconds || !ceiling_.due(work)) return;
   state.PauseTiming();
   excluded_seconds_ += ceiling_.sample(work);
   state.ResumeTiming();
@@ -57,7 +52,7 @@ void Measurement::after_iteration(benchmark::State& state) {
 void Measurement::set_counters(benchmark::State& state, double bytes_per_iteration) {
   const double seconds = work_seconds();
   const double rate = bytes_per_iteration * static_cast<double>(state.iterations()) / seconds;
-  const double ceiling = stream_ ? ceiling_.rate() : bandwidth(traffic_, footprint_, threads_);
+  const double ceiling = ceiling_.rate();
   state.counters["bytes_per_second"] = rate;
   state.counters["GBps"] = rate / 1e9;
   state.counters["ceiling_GBps"] = ceiling / 1e9;

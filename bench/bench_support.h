@@ -49,10 +49,10 @@ std::string bench_name(const BenchId& id);
 size_t copies_for(size_t bytes, bool stream);
 
 // The timing of a benchmark's loop and the ceiling it is judged by. Wall time: the library's own
-// threads do part of the work, so rates are per wall-clock second. A stream benchmark samples its
-// ceiling between iterations (StreamCeiling; the slices are excluded from the loop's time and from
-// Google Benchmark's timer); a cached one uses the memoized ceiling of its footprint, since the
-// cache's bandwidth does not drift with the other tenant's traffic.
+// threads do part of the work, so rates are per wall-clock second. The ceiling is sampled between
+// iterations (SampledCeiling: from memory for a stream benchmark, a buffer of the operand's
+// footprint for a cached one); the slices are excluded from the loop's time and from Google
+// Benchmark's timer.
 class Measurement {
  public:
   // Started just before the loop. `footprint` is the bytes one iteration touches.
@@ -68,11 +68,7 @@ class Measurement {
  private:
   double work_seconds() const;
 
-  Traffic traffic_;
-  size_t footprint_;
-  bool stream_;
-  int threads_;
-  StreamCeiling ceiling_;
+  SampledCeiling ceiling_;
   double excluded_seconds_ = 0;
   std::chrono::steady_clock::time_point start_;
 };
