@@ -41,6 +41,39 @@ inline uint32_t max_row_tasks(const mq_context& context) {
   return context.threads * static_cast<uint32_t>(kTasksPerThread);
 }
 
+// Runs job.run(i) for every i in [0, count) on the context's executor (a host executor or the
+// built-in pool; the caller has checked that there is one). Returns MQ_OK or
+// MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
+template <class Job>
+mq_status run_on_executor(const mq_context& context, uint64_t count, Job& job) {
+  if (context.parallel_for_fn != nullptr) {
+    // A host executor's tasks are counted, to catch one that skips some. The built-in pool runs
+    // every task and is spared the shared counter (see ThreadPool::run_tasks for its cost).
+    struct Counted {
+      Job* job;
+      std::atomic<uint64_t> done{0};
+    } counted{&job};
+    const mq_task_fn task = [](void* opaque, uint64_t index) {
+      auto* c = static_cast<Counted*>(opaque);
+      const kernels::DefaultFpEnvScope fp_env;  // the host's worker threads may run any FP mode
+      c->job->run(index);
+      c->done.fetch_add(1, std::memory_order_relaxed);
+    };
+    const int32_t rc = context.parallel_for_fn(context.executor_user, count, task, &counted);
+    if (rc != 0) return fail(MQ_ERR_CALLBACK_FAILED, "the host executor returned %d", rc);
+    if (counted.done.load() != count) {
+      return fail(MQ_ERR_CALLBACK_FAILED, "the host executor ran %llu of %llu tasks",
+                  static_cast<unsigned long long>(counted.done.load()),
+                  static_cast<unsigned long long>(count));
+    }
+    return MQ_OK;
+  }
+  // The pool sets the FP environment once per thread and job (ThreadPool::run_tasks).
+  context.pool->parallel_for(
+      count, [](void* opaque, uint64_t index) { static_cast<Job*>(opaque)->run(index); }, &job);
+  return MQ_OK;
+}
+
 // Runs fn(row_begin, row_end) over `rows` rows on the context's executor. Returns MQ_OK or
 // MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
 template <class Fn>
@@ -55,27 +88,13 @@ mq_status parallel_rows(const mq_context& context, size_t rows, size_t row_tile,
     Fn* fn;
     size_t rows;
     size_t rows_per_task;
-    std::atomic<uint64_t> done{0};
-  } job{&fn, rows, split.rows_per_task};
-  const mq_task_fn task = [](void* opaque, uint64_t index) {
-    auto* j = static_cast<Job*>(opaque);
-    const kernels::DefaultFpEnvScope fp_env;  // the host's worker threads may run any FP mode
-    const size_t begin = static_cast<size_t>(index) * j->rows_per_task;
-    const size_t end = begin + j->rows_per_task < j->rows ? begin + j->rows_per_task : j->rows;
-    if (begin < end) (*j->fn)(begin, end);
-    j->done.fetch_add(1, std::memory_order_relaxed);
-  };
-  if (context.parallel_for_fn != nullptr) {
-    const int32_t rc = context.parallel_for_fn(context.executor_user, split.tasks, task, &job);
-    if (rc != 0) return fail(MQ_ERR_CALLBACK_FAILED, "the host executor returned %d", rc);
-    if (job.done.load() != split.tasks) {
-      return fail(MQ_ERR_CALLBACK_FAILED, "the host executor ran %llu of %zu tasks",
-                  static_cast<unsigned long long>(job.done.load()), split.tasks);
+    void run(uint64_t index) {
+      const size_t begin = static_cast<size_t>(index) * rows_per_task;
+      const size_t end = begin + rows_per_task < rows ? begin + rows_per_task : rows;
+      if (begin < end) (*fn)(begin, end);
     }
-    return MQ_OK;
-  }
-  context.pool->parallel_for(split.tasks, task, &job);
-  return MQ_OK;
+  } job{&fn, rows, split.rows_per_task};
+  return run_on_executor(context, split.tasks, job);
 }
 
 // Runs fn(index) once for every index in [0, count), each index a task of its own on the context's
@@ -91,25 +110,9 @@ mq_status parallel_tasks(const mq_context& context, size_t count, Fn&& fn) {
   }
   struct Job {
     Fn* fn;
-    std::atomic<uint64_t> done{0};
+    void run(uint64_t index) { (*fn)(static_cast<size_t>(index)); }
   } job{&fn};
-  const mq_task_fn task = [](void* opaque, uint64_t index) {
-    auto* j = static_cast<Job*>(opaque);
-    const kernels::DefaultFpEnvScope fp_env;  // the host's worker threads may run any FP mode
-    (*j->fn)(static_cast<size_t>(index));
-    j->done.fetch_add(1, std::memory_order_relaxed);
-  };
-  if (context.parallel_for_fn != nullptr) {
-    const int32_t rc = context.parallel_for_fn(context.executor_user, count, task, &job);
-    if (rc != 0) return fail(MQ_ERR_CALLBACK_FAILED, "the host executor returned %d", rc);
-    if (job.done.load() != count) {
-      return fail(MQ_ERR_CALLBACK_FAILED, "the host executor ran %llu of %zu tasks",
-                  static_cast<unsigned long long>(job.done.load()), count);
-    }
-    return MQ_OK;
-  }
-  context.pool->parallel_for(count, task, &job);
-  return MQ_OK;
+  return run_on_executor(context, count, job);
 }
 
 }  // namespace mq::capi

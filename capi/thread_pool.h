@@ -65,7 +65,7 @@ class ThreadPool {
     std::atomic<uint64_t> next{0};
   };
   std::unique_ptr<Range[]> ranges_;
-  std::atomic<uint64_t> done_{0};
+  std::atomic<uint64_t> done_{0};  // tasks finished, added once per thread and job
   std::atomic<bool> finished_{true};
   std::atomic<uint32_t> in_job_{0};
 };
