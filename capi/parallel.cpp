@@ -1,11 +1,14 @@
 #include "capi/parallel.h"
 
+#include <cstdint>
+
 namespace mq::capi {
 
-RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t max_tasks) {
+RowSplit split_rows(size_t rows, size_t row_tile, size_t work_per_row, uint32_t max_tasks) {
   const size_t tiles = (rows + row_tile - 1) / row_tile;
   size_t tasks = max_tasks;
-  const size_t total = rows * bytes_per_row;
+  const size_t total = rows != 0 && work_per_row > SIZE_MAX / rows ? SIZE_MAX : rows * work_per_row;
+  if (total < kMinBytesToSplit) return {1, rows};
   if (total / kMinBytesPerTask < tasks) tasks = total / kMinBytesPerTask;
   if (tiles < tasks) tasks = tiles;
   if (tasks <= 1) return {1, rows};

@@ -17,8 +17,16 @@
 
 namespace mq::capi {
 
-// Below this much work per task (in bytes touched) a split costs more in wake-ups than it saves.
+// Work is counted in bytes of a memory-bound pass: the bytes a row's kernel reads, scaled up by the
+// caller for kernels that compute longer per byte (see gemv_api.cpp).
+// Below this much work per task a task costs more in hand-out than it saves.
 constexpr size_t kMinBytesPerTask = 64 * 1024;
+// Below this much work in all, a call stays on the calling thread. Handing a job to a second core
+// costs a few microseconds here (the lines of the job and of the activations move between the
+// cores): INT8-mode GEMV from cache on the Zen 5 test machine, 1 thread against 2, K = 1024: 512
+// rows (0.28 MB of packed weights) 2.6 against 3.6 us, 1024 rows (0.56 MB) 4.7-5.1 against
+// 5.2-7.0, 1536 rows (0.84 MB) 8.2 against 7.0, 2048 rows 11.3-12.6 against 7.8-8.7.
+constexpr size_t kMinBytesToSplit = 768 * 1024;
 // Tasks per thread when the work allows: threads take tasks as they come free, so a thread that
 // starts late or shares its core with another process costs at most one task's worth of waiting.
 constexpr size_t kTasksPerThread = 4;
@@ -28,9 +36,10 @@ struct RowSplit {
   size_t rows_per_task;  // a multiple of the row tile, except that the last task may get fewer rows
 };
 
-// How to cut `rows` rows (of `bytes_per_row` work each, starting at multiples of `row_tile`) into
-// at most `max_tasks` tasks, none smaller than kMinBytesPerTask (one task when max_tasks is 1).
-RowSplit split_rows(size_t rows, size_t row_tile, size_t bytes_per_row, uint32_t max_tasks);
+// How to cut `rows` rows (of `work_per_row` work each, starting at multiples of `row_tile`) into
+// at most `max_tasks` tasks, none smaller than kMinBytesPerTask (one task when max_tasks is 1 or
+// the work is under kMinBytesToSplit).
+RowSplit split_rows(size_t rows, size_t row_tile, size_t work_per_row, uint32_t max_tasks);
 
 // The most tasks parallel_rows cuts for a context: kTasksPerThread per thread of the built-in pool,
 // which hands them out one at a time; one per thread for a host executor, whose job system
@@ -78,8 +87,8 @@ mq_status run_on_executor(const mq_context& context, uint64_t count, Job& job) {
 // MQ_ERR_CALLBACK_FAILED when the host's executor failed or skipped tasks.
 template <class Fn>
 mq_status parallel_rows(const mq_context& context, size_t rows, size_t row_tile,
-                        size_t bytes_per_row, Fn&& fn) {
-  const RowSplit split = split_rows(rows, row_tile, bytes_per_row, max_row_tasks(context));
+                        size_t work_per_row, Fn&& fn) {
+  const RowSplit split = split_rows(rows, row_tile, work_per_row, max_row_tasks(context));
   if (split.tasks <= 1) {
     fn(size_t{0}, rows);
     return MQ_OK;

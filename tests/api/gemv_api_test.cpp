@@ -222,6 +222,47 @@ TEST(Gemv, ThreadCountDoesNotChangeBits) {
   mq_context_destroy(ch);
 }
 
+// A call with little work stays on the calling thread: handing it to another core costs more than
+// it saves (capi/parallel.h, kMinBytesToSplit). The F32 mode and batches count as more work per
+// byte than the INT8 mode of one vector.
+TEST(Gemv, SmallCallsStayOnTheCallingThread) {
+  int calls = 0;
+  mq_context_options host{};
+  host.struct_size = sizeof(host);
+  host.parallel_for_fn = reversed_executor;
+  host.executor_user = &calls;
+  host.executor_threads = 2;
+  mq_context* c = nullptr;
+  ASSERT_EQ(mq_context_create(&host, &c), MQ_OK);
+  struct Case {
+    uint64_t rows;
+    mq_compute_mode mode;
+    uint64_t batch;
+    bool split;
+  };
+  // Packed INT4, K = 1024, group 128: about 544 bytes per row.
+  const Case cases[] = {{1024, MQ_COMPUTE_INT8, 1, false},
+                        {2048, MQ_COMPUTE_INT8, 1, true},
+                        {1024, MQ_COMPUTE_INT8, 2, true},
+                        {256, MQ_COMPUTE_F32, 1, false},
+                        {1024, MQ_COMPUTE_F32, 1, true}};
+  for (const Case& k : cases) {
+    const Matrix m{k.rows, 1024, 128, MQ_FORMAT_INT4, MQ_SCHEME_SYMMETRIC};
+    const auto w = mq::test::random_floats(m.rows * m.cols, mq::test::Distribution::gaussian, 21);
+    mq::test::Int4Matrix ref;
+    mq_packed_weights* p = make(c, w, m, &ref);
+    const auto x = mq::test::random_floats(k.batch * m.cols, mq::test::Distribution::gaussian, 22);
+    std::vector<float> y(k.batch * m.rows);
+    calls = 0;
+    ASSERT_EQ(mq_gemm(c, p, k.mode, x.data(), x.size(), k.batch, nullptr, 0, y.data(), y.size()),
+              MQ_OK);
+    EXPECT_EQ(calls, k.split ? 1 : 0)
+        << k.rows << " rows, mode " << k.mode << ", batch " << k.batch;
+    mq_packed_destroy(p);
+  }
+  mq_context_destroy(c);
+}
+
 TEST(Gemv, InvalidArgumentsWriteNothing) {
   const Matrix m{8, 64, 32, MQ_FORMAT_INT4, MQ_SCHEME_SYMMETRIC};
   const auto w = mq::test::random_floats(m.rows * m.cols, mq::test::Distribution::gaussian, 13);
