@@ -1,4 +1,5 @@
-// Helpers for the public-API tests: the last error message, and output buffers that detect writes.
+// Helpers for the public-API tests: the last error message, output buffers that detect writes, and
+// contexts on a host executor.
 #ifndef MONOQUANT_TESTS_API_API_TEST_UTIL_H
 #define MONOQUANT_TESTS_API_API_TEST_UTIL_H
 
@@ -51,6 +52,19 @@ struct Canary {
     EXPECT_NE(::mq::test::last_error().find(fragment), std::string::npos)           \
         << "message: " << ::mq::test::last_error() << "\nexpected: " << (fragment); \
   } while (0)
+
+// A context whose work runs on the host executor `fn` (with `user`), sized for `threads` tasks at
+// once; nullptr (and a test failure) if it cannot be made.
+inline mq_context* host_executor_context(mq_parallel_for_fn fn, void* user, uint32_t threads) {
+  mq_context_options o{};
+  o.struct_size = sizeof(o);
+  o.parallel_for_fn = fn;
+  o.executor_user = user;
+  o.executor_threads = threads;
+  mq_context* c = nullptr;
+  EXPECT_EQ(mq_context_create(&o, &c), MQ_OK) << last_error();
+  return c;
+}
 
 }  // namespace mq::test
 

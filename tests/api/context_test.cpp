@@ -195,13 +195,8 @@ int32_t host_parallel_for(void* user, uint64_t count, mq_task_fn task, void* tas
 
 TEST(Context, HostExecutorFailuresAreReportedAndOutputsZeroed) {
   Executor e;
-  mq_context_options o{};
-  o.struct_size = sizeof(o);
-  o.parallel_for_fn = host_parallel_for;
-  o.executor_user = &e;
-  o.executor_threads = 4;
-  mq_context* c = nullptr;
-  ASSERT_EQ(mq_context_create(&o, &c), MQ_OK);
+  mq_context* c = mq::test::host_executor_context(host_parallel_for, &e, 4);
+  ASSERT_NE(c, nullptr);
   const uint64_t rows = 512, cols = 1024;
   const auto w = mq::test::random_floats(rows * cols, mq::test::Distribution::gaussian, 4);
   std::vector<uint8_t> codes(rows * cols / 2);

@@ -195,15 +195,10 @@ TEST(Gemv, ThreadCountDoesNotChangeBits) {
   mq_context_options two{};
   two.struct_size = sizeof(two);
   two.num_threads = 2;
-  mq_context_options host{};
-  host.struct_size = sizeof(host);
-  host.parallel_for_fn = reversed_executor;
-  host.executor_user = &calls;
-  host.executor_threads = 3;
   mq_context* c2 = nullptr;
-  mq_context* ch = nullptr;
   ASSERT_EQ(mq_context_create(&two, &c2), MQ_OK);
-  ASSERT_EQ(mq_context_create(&host, &ch), MQ_OK);
+  mq_context* ch = mq::test::host_executor_context(reversed_executor, &calls, 3);
+  ASSERT_NE(ch, nullptr);
   mq::test::Int4Matrix ref;
   mq_packed_weights* p = make(nullptr, w, m, &ref);
   const auto x = mq::test::random_floats(4 * m.cols, mq::test::Distribution::gaussian, 12);
@@ -227,13 +222,8 @@ TEST(Gemv, ThreadCountDoesNotChangeBits) {
 // byte than the INT8 mode of one vector.
 TEST(Gemv, SmallCallsStayOnTheCallingThread) {
   int calls = 0;
-  mq_context_options host{};
-  host.struct_size = sizeof(host);
-  host.parallel_for_fn = reversed_executor;
-  host.executor_user = &calls;
-  host.executor_threads = 2;
-  mq_context* c = nullptr;
-  ASSERT_EQ(mq_context_create(&host, &c), MQ_OK);
+  mq_context* c = mq::test::host_executor_context(reversed_executor, &calls, 2);
+  ASSERT_NE(c, nullptr);
   struct Case {
     uint64_t rows;
     mq_compute_mode mode;
