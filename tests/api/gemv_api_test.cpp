@@ -226,16 +226,16 @@ TEST(Gemv, SmallCallsStayOnTheCallingThread) {
   ASSERT_NE(c, nullptr);
   struct Case {
     uint64_t rows;
-    mq_compute_mode mode;
     uint64_t batch;
+    mq_compute_mode mode;
     bool split;
   };
   // Packed INT4, K = 1024, group 128: about 544 bytes per row.
-  const Case cases[] = {{1024, MQ_COMPUTE_INT8, 1, false},
-                        {2048, MQ_COMPUTE_INT8, 1, true},
-                        {1024, MQ_COMPUTE_INT8, 2, true},
-                        {256, MQ_COMPUTE_F32, 1, false},
-                        {1024, MQ_COMPUTE_F32, 1, true}};
+  const Case cases[] = {{1024, 1, MQ_COMPUTE_INT8, false},
+                        {2048, 1, MQ_COMPUTE_INT8, true},
+                        {1024, 2, MQ_COMPUTE_INT8, true},
+                        {256, 1, MQ_COMPUTE_F32, false},
+                        {1024, 1, MQ_COMPUTE_F32, true}};
   for (const Case& k : cases) {
     const Matrix m{k.rows, 1024, 128, MQ_FORMAT_INT4, MQ_SCHEME_SYMMETRIC};
     const auto w = mq::test::random_floats(m.rows * m.cols, mq::test::Distribution::gaussian, 21);
