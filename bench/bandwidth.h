@@ -30,8 +30,9 @@ constexpr size_t kStreamBytes = size_t{256} << 20;
 //  * stream: a slice reads (or writes) kSliceBytes of a shared 512 MiB buffer, rotating, so that it
 //    never finds the previous slice's lines in the cache.
 //  * cached: the ceiling owns a buffer of the operand's footprint (rounded to whole pages). A slice
-//    passes over it once untimed (the kernel's iterations since the last slice have evicted it, as
-//    the slice evicts the kernel's operand for one iteration), then times passes of about
+//    passes over it twice untimed (the kernel's iterations since the last slice have evicted it, as
+//    the slice evicts the kernel's operand for one iteration; with one pass and 64 MiB timed, the
+//    large footprints' ceilings came out below the kernel's own rate), then times passes of about
 //    kCachedSliceBytes in all.
 class SampledCeiling {
  public:

@@ -63,10 +63,11 @@ void ThreadPool::run_tasks(uint32_t self) {
   const uint32_t n = threads();
   // Counted here and published once per thread and job: a counter shared by the threads and bumped
   // after every task moved its cache line between the cores each time. With two such counters per
-  // task (this one and parallel_rows' own), the 1024 x 1024 INT8 GEMV from cache took 6.0-6.3 us
-  // on 2 threads, against 5.2-5.7 counted once (2048 x 1024: 8.9-10.3 -> 7.8-8.7 us; one thread
-  // 4.7-5.1 and 11.3-12.6). One run of the new code, on another minute, took 3.7-3.9 and 6.2: the
-  // cost of a line moving between these two vCPUs changes as the host places them.
+  // task (this one and one that parallel_rows kept for every executor), the 1024 x 1024 INT8 GEMV
+  // from cache took 6.0-6.3 us on 2 threads, against 5.2-5.7 counted once (2048 x 1024: 8.9-10.3
+  // -> 7.8-8.7 us; one thread 4.7-5.1 and 11.3-12.6). One run of the new code, on another minute,
+  // took 3.7-3.9 and 6.2: the cost of a line moving between these two vCPUs changes as the host
+  // places them.
   uint64_t ran = 0;
   for (uint32_t k = 0; k < n; ++k) {
     Range& r = ranges_[(self + k) % n];

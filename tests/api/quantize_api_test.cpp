@@ -242,14 +242,10 @@ TEST(QuantizeInt4, ThreadCountDoesNotChangeResults) {
   mq_context_options two{};
   two.struct_size = sizeof(two);
   two.num_threads = 2;
-  mq_context_options host{};
-  host.struct_size = sizeof(host);
-  host.parallel_for_fn = serial_executor;
-  host.executor_threads = 4;
   mq_context* c2 = nullptr;
-  mq_context* ch = nullptr;
   ASSERT_EQ(mq_context_create(&two, &c2), MQ_OK);
-  ASSERT_EQ(mq_context_create(&host, &ch), MQ_OK);
+  mq_context* ch = mq::test::host_executor_context(serial_executor, nullptr, 4);
+  ASSERT_NE(ch, nullptr);
   for (const mq_scheme scheme : {MQ_SCHEME_SYMMETRIC, MQ_SCHEME_ASYMMETRIC}) {
     const Quantized one = quantize(nullptr, w, rows, cols, group, scheme);
     const Quantized pool = quantize(c2, w, rows, cols, group, scheme);
